@@ -1,0 +1,122 @@
+"""The `p2p-size` command line: parse, call one function, render, map errors to exit codes.
+
+Exit codes: 0 success; 1 a run failed (a bug or an unexpected fault); 2 bad input.
+Every :class:`~p2p_size.sizing.errors.P2PSizeError` is caught in one place
+(:func:`main`) and printed as one readable message, without a traceback unless
+``--traceback`` is given.
+"""
+from __future__ import annotations
+
+import functools
+import sys
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+from rich.console import Console
+
+from ..sizing.errors import P2PSizeError, Problem
+from . import commands
+
+app = typer.Typer(
+    name="p2p-size",
+    help="Size PV, battery and diesel per home for an off-grid village with peer-to-peer sharing, "
+    "and report cost of energy, payback, affordability and CO2.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+_state = {"traceback": False}
+console = Console()
+err_console = Console(stderr=True, highlight=False)
+
+
+def _maps_errors(func):
+    """The one place user errors become exit code 2 and faults exit code 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args, **kwargs):
+        try:
+            return func(*args, **kwargs)
+        except P2PSizeError as exc:
+            if _state["traceback"]:
+                raise
+            err_console.print("error: " + exc.render(), markup=False, soft_wrap=True)
+            raise typer.Exit(2)
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            if _state["traceback"]:
+                raise
+            err_console.print(f"error: the run failed: {type(exc).__name__}: {exc}\n"
+                              "This is a bug in p2p-size; rerun with --traceback and report it.", markup=False)
+            raise typer.Exit(1)
+
+    return wrapper
+
+
+@app.callback()
+def _options(
+    traceback: bool = typer.Option(False, "--traceback", help="Show the full traceback on errors."),
+):
+    _state["traceback"] = traceback
+
+
+@app.command()
+@_maps_errors
+def run(
+    site: Path = typer.Argument(..., help="The site file (YAML)."),
+    out: Path = typer.Option(None, "-o", "--out", help="Output folder (default: ./out/<site file stem>)."),
+    format: str = typer.Option("html,pdf", "--format", help="Report formats: html, pdf or html,pdf."),
+    no_p2p: bool = typer.Option(False, "--no-p2p", help="Simulate standalone homes (no sharing)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the synthetic weather, loads and failures."),
+    allow_outside_paths: bool = typer.Option(
+        False, "--allow-outside-paths", help="Accept data files outside the site file's folder."
+    ),
+):
+    """Size, simulate and evaluate one village; write the report and results."""
+    formats = commands.parse_formats(format)
+    out_dir = out if out is not None else Path("out") / site.stem
+    commands.run(site, out_dir, formats=formats, p2p=not no_p2p, seed=seed,
+                 allow_outside_paths=allow_outside_paths, console=console)
+
+
+@app.command()
+@_maps_errors
+def validate(
+    sites: List[Path] = typer.Argument(..., help="Site files to check."),
+    allow_outside_paths: bool = typer.Option(False, "--allow-outside-paths"),
+):
+    """Check site files and print every problem found (not just the first)."""
+    if not commands.validate(sites, allow_outside_paths=allow_outside_paths, console=console, err_console=err_console):
+        raise typer.Exit(2)
+
+
+@app.command()
+@_maps_errors
+def init(
+    name: Optional[str] = typer.Argument(None, help="Village name; the file is <name>.yaml (default: site.yaml)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite an existing file."),
+):
+    """Write a commented starter site file."""
+    commands.init(name, force=force, console=console)
+
+
+@app.command()
+@_maps_errors
+def samples():
+    """List the bundled sample villages and how to run them."""
+    commands.samples(console=console)
+
+
+def main(argv: Optional[list[str]] = None) -> int:
+    """Entry point of the console script; returns the exit code."""
+    try:
+        app(args=argv, prog_name="p2p-size")
+    except SystemExit as exc:
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+    return 0
+
+
+__all__ = ["app", "main", "Problem"]
