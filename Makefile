@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO_SITE ?= sample_sites/mountain_village/site.yaml
 DEMO_OUT  ?= demo-output
 
-.PHONY: demo test install system-deps clean
+.PHONY: demo test install system-deps clean reference
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -41,3 +41,7 @@ test: install system-deps
 
 clean:
 	rm -rf $(VENV) build *.egg-info $(DEMO_OUT)
+
+# Rewrite the README's site-file reference from the schema.
+reference: install
+	$(BIN)/python -c "import re, pathlib; from p2p_size.sizing.schema import reference_markdown as r; p = pathlib.Path('README.md'); s = p.read_text(); a, b = '<!-- schema-reference:start -->', '<!-- schema-reference:end -->'; p.write_text(s[: s.index(a) + len(a)] + '\n' + r() + '\n' + s[s.index(b):])"

@@ -57,10 +57,11 @@ def run(site_path: Path, out_dir: Path, *, formats=FORMATS, p2p: bool = True, se
             (stage / "summary.json").write_text(json.dumps(result.summary, indent=2, allow_nan=False, default=_json_default), encoding="utf-8")
             result.homes.to_csv(stage / "homes.csv", index=False)
             result.write_hourly(stage)
+            html = render_html(result)
             if "html" in formats:
-                (stage / "report.html").write_text(render_html(result), encoding="utf-8")
+                (stage / "report.html").write_text(html, encoding="utf-8")
             if "pdf" in formats:
-                render_pdf(result, stage / "report.pdf")
+                render_pdf(result, stage / "report.pdf", html=html)
             step("reports")
     _print_summary(result.summary, out_dir, formats, console)
     return result.summary
@@ -85,7 +86,7 @@ def _fmt(value, spec: str, unit: str = "") -> str:
 def _print_summary(summary: dict, out_dir: Path, formats, console: Console) -> None:
     energy, sizing = summary["energy"], summary["sizing"]
     cur = summary["currency"]
-    table = Table(title=f"{summary['site']} — {summary['homes']} homes", show_header=False, title_justify="left")
+    table = Table(title=f"{summary['site']} — {summary['n_homes']} homes", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")
     table.add_row("sizing", sizing["method"])

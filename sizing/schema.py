@@ -15,7 +15,8 @@ from pathlib import Path
 from typing import Annotated, Literal, Optional, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 LOAD_SHAPES = (
     "evening_peak",
@@ -26,6 +27,15 @@ LOAD_SHAPES = (
     "health_post",
     "school",
 )
+
+
+def rule(message: str, fix: str) -> PydanticCustomError:
+    """A broken rule of the site file: what is wrong and how to fix it, kept apart.
+
+    Raise it from a validator; :mod:`p2p_size.sizing.site` turns it into a
+    :class:`~p2p_size.sizing.errors.Problem` with this message and fix.
+    """
+    return PydanticCustomError("site_rule", "{message}", {"message": message, "fix": fix})
 
 
 def F(default=..., *, unit: str = "", description: str = "", **kw):
@@ -58,7 +68,7 @@ class Location(Strict):
         try:
             ZoneInfo(v)
         except (ZoneInfoNotFoundError, ValueError, TypeError):
-            raise ValueError(f"unknown IANA time zone {v!r}; use a name like 'Africa/Niamey' or 'Asia/Kathmandu'")
+            raise rule(f"unknown IANA time zone {v!r}", "use a name like 'Africa/Niamey' or 'Asia/Kathmandu', or leave it out")
         return v
 
 
@@ -88,7 +98,8 @@ class Solar(Strict):
         if v is not None:
             bad = [f"month {i + 1}: {x}" for i, x in enumerate(v) if not (0 <= x <= 12)]
             if bad:
-                raise ValueError(f"each value must be between 0 and 12 kWh/m2/day; out of range: {', '.join(bad)}")
+                raise rule(f"each value must be between 0 and 12 kWh/m2/day; out of range: {', '.join(bad)}",
+                           "give daily means in kWh/m2/day (MJ/m2/day divided by 3.6)")
         return v
 
     @field_validator("monthly_temp_air_c")
@@ -97,7 +108,8 @@ class Solar(Strict):
         if v is not None:
             bad = [f"month {i + 1}: {x}" for i, x in enumerate(v) if not (-60 <= x <= 60)]
             if bad:
-                raise ValueError(f"each value must be between -60 and 60 degC; out of range: {', '.join(bad)}")
+                raise rule(f"each value must be between -60 and 60 degC; out of range: {', '.join(bad)}",
+                           "give monthly mean air temperatures in degC")
         return v
 
     @model_validator(mode="after")
@@ -105,13 +117,12 @@ class Solar(Strict):
         has_tmy = self.tmy_file is not None
         has_monthly = self.monthly_ghi_kwh_m2_day is not None
         if has_tmy and has_monthly:
-            raise ValueError(
-                "two solar sources given (tmy_file and monthly_ghi_kwh_m2_day); keep exactly one"
-            )
+            raise rule("two solar sources given (tmy_file and monthly_ghi_kwh_m2_day)", "keep exactly one of them")
         if not has_tmy and not has_monthly:
-            raise ValueError("no solar source given; set either tmy_file or monthly_ghi_kwh_m2_day (12 values)")
+            raise rule("no solar source given", "set either tmy_file or monthly_ghi_kwh_m2_day (12 values)")
         if has_tmy and self.monthly_temp_air_c is not None:
-            raise ValueError("monthly_temp_air_c goes with monthly_ghi_kwh_m2_day; a TMY file carries its own temperature")
+            raise rule("monthly_temp_air_c goes with monthly_ghi_kwh_m2_day, not with tmy_file",
+                       "remove monthly_temp_air_c: a TMY file carries its own temperature")
         return self
 
 
@@ -129,7 +140,8 @@ class Appliance(Strict):
     @classmethod
     def _window(cls, v):
         if not all(0 <= x <= 24 for x in v):
-            raise ValueError(f"window hours must be between 0 and 24, got {list(v)}")
+            raise rule(f"window hours must be between 0 and 24, got [{v[0]:g}, {v[1]:g}]",
+                       "give [start, end] hours of the day; a window may wrap midnight, e.g. [18, 2]")
         return v
 
     @model_validator(mode="after")
@@ -137,8 +149,9 @@ class Appliance(Strict):
         start, end = self.window
         span = (end - start) % 24 or 24.0
         if self.hours_per_day > span + 1e-9:
-            raise ValueError(
-                f"hours_per_day {self.hours_per_day} does not fit in window {list(self.window)} ({span:g} h); widen the window or reduce hours"
+            raise rule(
+                f"hours_per_day {self.hours_per_day:g} does not fit in window [{start:g}, {end:g}] ({span:g} h)",
+                "widen the window or reduce hours_per_day",
             )
         return self
 
@@ -177,8 +190,9 @@ class HouseholdGroup(Strict):
         given = [k for k in ("daily_load_kwh", "load_profile_file", "appliances") if getattr(self, k) is not None]
         if len(given) != 1:
             what = "none" if not given else " and ".join(given)
-            raise ValueError(
-                f"exactly one load source is needed (daily_load_kwh, load_profile_file or appliances); got {what}"
+            raise rule(
+                f"exactly one load source is needed (daily_load_kwh, load_profile_file or appliances); got {what}",
+                "keep one of them" if given else "add daily_load_kwh (with load_shape), load_profile_file or appliances",
             )
         return self
 
@@ -309,7 +323,7 @@ class P2P(Strict):
     @model_validator(mode="after")
     def _fixed_needs_price(self):
         if self.pricing == "fixed" and self.fixed_price_per_kwh is None:
-            raise ValueError("pricing 'fixed' needs fixed_price_per_kwh; add it or choose another pricing")
+            raise rule("pricing 'fixed' needs fixed_price_per_kwh", "add fixed_price_per_kwh or choose another pricing")
         return self
 
 
@@ -332,7 +346,6 @@ class Sizing(Strict):
 class Failures(Strict):
     rate_per_home_year: float = F(0.5, unit="1/year", description="outages per home per year", ge=0, le=50)
     mean_duration_days: float = F(7.0, unit="days", description="mean outage length", gt=0, le=365)
-    components: Literal["both", "pv", "battery"] = F("both", description="what fails")
 
 
 # --------------------------------------------------------------------------- site
@@ -378,20 +391,24 @@ class Site(Strict):
         names = [g.name for g in v]
         dup = sorted({n for n in names if names.count(n) > 1})
         if dup:
-            raise ValueError(f"household group names must be unique; repeated: {', '.join(dup)}")
+            raise rule(f"household group names must be unique; repeated: {', '.join(dup)}",
+                       "give each group its own name, or merge the groups")
         return v
 
-    @model_validator(mode="after")
-    def _cross_rules(self):
-        if self.sizing.method == "fixed":
-            missing = [g.name for g in self.households if g.size is None]
+    @field_validator("sizing")
+    @classmethod
+    def _fixed_needs_sizes(cls, v, info: ValidationInfo):
+        # a field validator (not a model one) so the problem is reported at key `sizing`,
+        # alongside every other problem; households are validated first (field order)
+        households = info.data.get("households")
+        if v.method == "fixed" and households:
+            missing = [g.name for g in households if g.size is None]
             if missing:
-                raise ValueError(
-                    "sizing.method is fixed but these household groups have no 'size': "
-                    + ", ".join(missing)
-                    + "; add size: {pv_kwp: .., battery_kwh: .., diesel_kw: ..} to each group"
+                raise rule(
+                    "method is fixed but these household groups have no 'size': " + ", ".join(missing),
+                    "add size: {pv_kwp: .., battery_kwh: .., diesel_kw: ..} to each group, or use method: optimize",
                 )
-        return self
+        return v
 
 
 # --------------------------------------------------------------------------- docs

@@ -75,16 +75,17 @@ def read_yaml(path: Path) -> dict:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
         raise SiteError(
-            Problem(file, "", f"not UTF-8 text (byte {exc.start})", "save the file as UTF-8")
+            Problem(file, f"line {line}, column {column}",
+                    f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                    "save the file as UTF-8 (most editors offer it under 'Save as' / 'Encoding')")
         ) from None
     try:
         data = yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        msg = " ".join(str(x) for x in (exc.context, exc.problem) if x)
-        raise SiteError(Problem(file, where, f"YAML error: {msg}", "fix the YAML syntax at that line (indentation, quotes, colons)")) from None
+        raise SiteError(_yaml_problem(exc, file)) from None
     except yaml.YAMLError as exc:
         raise SiteError(Problem(file, "", f"YAML error: {exc}", "fix the YAML syntax")) from None
     if data is None:
@@ -95,6 +96,22 @@ def read_yaml(path: Path) -> dict:
                     "run `p2p-size init` for a starter site file")
         )
     return data
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
+    """One YAML syntax problem: where it was noticed, what, and where its context began."""
+    mark = exc.problem_mark or exc.context_mark
+    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
+    msg = exc.problem or exc.context or "malformed YAML"
+    started = exc.context_mark
+    if exc.context and exc.problem and started is not None and started is not mark and "duplicate key" not in msg:
+        msg += f" ({exc.context} that starts at line {started.line + 1}, column {started.column + 1})"
+    fix = "fix the YAML syntax at that line (indentation, quotes, colons)"
+    if "duplicate key" in msg:
+        fix = "keep one of the two entries; a key may appear once per section"
+    elif "'\\t'" in msg:
+        fix = "indent with spaces, not tabs"
+    return Problem(file, where, f"YAML error: {msg}", fix)
 
 
 # --------------------------------------------------------------------------- pydantic -> problems
@@ -154,16 +171,46 @@ def _unit(loc: tuple) -> str:
     return ""
 
 
-def _bounds(loc: tuple) -> str:
+def _bounds(loc: tuple, value: Any = None) -> str:
+    """How to fix an out-of-range value: the allowed interval in words, and a percent hint."""
     field = _field(loc)
-    if field is not None:
-        lo = hi = None
-        for m in field.metadata:
-            lo = getattr(m, "ge", None) if getattr(m, "ge", None) is not None else (getattr(m, "gt", None) if lo is None else lo)
-            hi = getattr(m, "le", None) if getattr(m, "le", None) is not None else (getattr(m, "lt", None) if hi is None else hi)
-        if lo is not None and hi is not None:
-            return f"use a value from {lo:g} to {hi:g}{_unit(loc)}"
-    return "correct the value"
+    if field is None:
+        return "correct the value"
+    limits = {}
+    for m in field.metadata:
+        for attr in ("ge", "gt", "le", "lt"):
+            if getattr(m, attr, None) is not None:
+                limits[attr] = getattr(m, attr)
+    low = f"from {limits['ge']:g}" if "ge" in limits else (f"above {limits['gt']:g}" if "gt" in limits else "")
+    high = f"to {limits['le']:g}" if "le" in limits else (f"below {limits['lt']:g}" if "lt" in limits else "")
+    if low and high:
+        text = f"use a value {low} {high}" if "ge" in limits else f"use a value {low} and up {high}"
+    else:
+        text = f"use a value {low or high}"
+    extra = field.json_schema_extra or {}
+    unit = extra.get("unit", "") if isinstance(extra, dict) else ""
+    if unit.startswith("fraction"):
+        text += " (a fraction, not percent)"
+        if isinstance(value, (int, float)) and 2 <= value <= 100:  # e.g. 10 meant as 10 %
+            text += f": write {value / 100:g} for {value:g} %"
+    elif _unit(loc):
+        text += _unit(loc)
+    return text
+
+
+def _short(value: Any, limit: int = 60) -> str:
+    """repr of a value, abbreviated for messages."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _tags(loc: tuple) -> list[str]:
+    """The allowed ``kind`` values of the discriminated union at ``loc``."""
+    owner = _model_for(loc[:-1])
+    field = owner.model_fields.get(loc[-1]) if owner is not None else None
+    if field is None:
+        return []
+    return [m.model_fields["kind"].default for m in _unwrap(field.annotation) if "kind" in m.model_fields]
 
 
 def _problem_from(err: dict, file: str) -> Problem:
@@ -184,14 +231,18 @@ def _problem_from(err: dict, file: str) -> Problem:
     if kind in ("greater_than_equal", "greater_than", "less_than_equal", "less_than"):
         sym = {"greater_than_equal": ">=", "greater_than": ">", "less_than_equal": "<=", "less_than": "<"}[kind]
         limit = next(iter(ctx.values()))
-        return Problem(file, key, f"must be {sym} {limit}{unit}, got {value!r}", _bounds(loc))
+        limit = f"{limit:g}" if isinstance(limit, (int, float)) else limit
+        return Problem(file, key, f"must be {sym} {limit}{unit}, got {_short(value)}", _bounds(loc, value))
     if kind in ("too_short", "too_long"):
         n = len(value) if hasattr(value, "__len__") else "?"
         want = ctx.get("min_length") if kind == "too_short" else ctx.get("max_length")
         if ctx.get("min_length") == ctx.get("max_length") or key.startswith("solar.monthly"):
             return Problem(file, key, f"expected exactly 12 values (one per month), got {n}", "give one value per month, January to December")
         word = "at least" if kind == "too_short" else "at most"
-        return Problem(file, key, f"expected {word} {want} item(s), got {n}", "add or remove items")
+        fix = f"add items until there are {want}" if kind == "too_short" else f"remove items until there are {want}"
+        if kind == "too_short" and want == 1 and n == 0:
+            fix = "add at least one item, or remove the empty list"
+        return Problem(file, key, f"expected {word} {want} item(s), got {n}", fix)
     if kind == "literal_error":
         expected = ctx.get("expected", "")
         options = [o.strip(" '") for o in expected.replace(" or ", ",").split(",") if o.strip()]
@@ -199,29 +250,52 @@ def _problem_from(err: dict, file: str) -> Problem:
         fix = f"did you mean '{guess[0]}'?" if guess else f"use one of: {', '.join(options)}"
         return Problem(file, key, f"{value!r} is not allowed; expected one of {expected}", fix)
     if kind in ("union_tag_invalid", "union_tag_not_found"):
-        return Problem(file, key, f"'kind' must be one of {ctx.get('expected_tags', '')}, got {ctx.get('tag', value)!r}",
-                       "set kind: to one of the allowed values")
+        tags = _tags(loc) or [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",") if t.strip()]
+        allowed = ", ".join(tags)
+        if kind == "union_tag_not_found":
+            fix = f"add kind: {tags[0]}" + (f" (or {', '.join(tags[1:])})" if len(tags) > 1 else "") if tags else "add kind:"
+            return Problem(file, f"{key}.kind", f"required key is missing; expected one of: {allowed}", fix)
+        tag = ctx.get("tag", value)
+        guess = difflib.get_close_matches(str(tag), tags, n=1, cutoff=0.5)
+        fix = f"did you mean '{guess[0]}'?" if guess else f"use one of: {allowed}"
+        return Problem(file, f"{key}.kind", f"{tag!r} is not allowed; expected one of: {allowed}", fix)
     if kind in ("float_parsing", "float_type", "int_parsing", "int_type", "int_from_float"):
         what = "a whole number" if kind.startswith("int") else "a number"
-        return Problem(file, key, f"expected {what}{unit}, got {value!r}", f"write {what} without units or quotes (the unit{unit or ''} is in the key name)")
+        unit_note = f" ({unit.strip()})" if unit else ""
+        if kind == "int_from_float":
+            fix = f"write a whole number, e.g. {round(value)}" if isinstance(value, float) else "write a whole number"
+        elif unit:
+            fix = f"write the number alone, without quotes or units: the key name already gives the unit ({unit.strip()})"
+        else:
+            fix = f"write {what} alone, without quotes or units"
+        return Problem(file, key, f"expected {what}{unit_note}, got {_short(value)}", fix)
     if kind in ("bool_parsing", "bool_type"):
-        return Problem(file, key, f"expected true or false, got {value!r}", "write true or false")
+        return Problem(file, key, f"expected true or false, got {_short(value)}", "write true or false")
     if kind in ("list_type", "tuple_type"):
-        return Problem(file, key, f"expected a list, got {type(value).__name__} {value!r}", "write a YAML list, e.g. [1, 2, 3]")
+        return Problem(file, key, f"expected a list, got {type(value).__name__} {_short(value)}",
+                       "write a YAML list: [a, b, c] or one '- item' per line")
     if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return Problem(file, key, f"expected a mapping of keys, got {type(value).__name__} {value!r}", "indent the keys of this section under it")
+        return Problem(file, key, f"expected a mapping of keys, got {type(value).__name__} {_short(value)}",
+                       "write the keys of this section indented under it, e.g. key: value")
+    if kind == "string_too_short":
+        return Problem(file, key, "must not be empty", f"write a {loc[-1]}")
+    if kind == "string_too_long":
+        return Problem(file, key, f"expected at most {ctx.get('max_length')} characters, got {len(str(value))}",
+                       "shorten it")
     if kind in ("string_type",):
-        return Problem(file, key, f"expected text, got {value!r}", "quote the value")
+        return Problem(file, key, f"expected text, got {_short(value)}", f"quote the value: \"{value}\"")
     if kind == "string_pattern_mismatch":
-        return Problem(file, key, f"{value!r} does not match the expected form {ctx.get('pattern')}", "use a 3-letter ISO 4217 code such as USD, XOF, NPR" if key == "currency" else "correct the value")
+        if key == "currency":
+            return Problem(file, key, f"{_short(value)} is not a 3-letter ISO 4217 currency code",
+                           "use a code in capitals such as USD, EUR, XOF, NPR")
+        return Problem(file, key, f"{_short(value)} does not match the expected form {ctx.get('pattern')}", "correct the value")
     if kind in ("finite_number",):
-        return Problem(file, key, f"expected a finite number, got {value!r}", "replace NaN/inf with a number")
+        return Problem(file, key, f"expected a finite number, got {_short(value)}", "replace NaN/inf with a number")
+    if kind == "site_rule":  # raised by the schema's validators with its own message and fix
+        return Problem(file, key, ctx["message"], ctx["fix"])
     msg = err.get("msg", "invalid value")
     if msg.startswith("Value error, "):
         msg = msg[len("Value error, "):]
-        fix = msg.split("; ", 1)[1] if "; " in msg else "correct the value"
-        msg = msg.split("; ", 1)[0]
-        return Problem(file, key, msg, fix)
     return Problem(file, key, msg, "correct the value", value)
 
 

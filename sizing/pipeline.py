@@ -1,0 +1,167 @@
+"""One village, end to end: site -> resource & loads -> design -> simulated year -> results.
+
+Pure computation: no CLI, no templates, no file I/O except :meth:`RunResult.write_hourly`
+which the CLI calls inside its staging folder.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Optional
+
+import numpy as np
+import pandas as pd
+
+from . import rule_of_thumb as rot
+from .design import Design, design_month_peak_sun_hours, fixed_design, rule_of_thumb_design, standalone_design
+from .dispatch import SimulationResult
+from .loads import Loads, build_loads
+from .schema import Site
+from .simulate import simulate_site
+from .solar import SolarResult, solar_resource
+
+
+@dataclass
+class RunResult:
+    """Everything one run produced; the reports and writers read it."""
+
+    site: Site
+    seed: int
+    p2p: bool
+    solar: SolarResult
+    loads: Loads
+    design: Design
+    sim: SimulationResult
+    summary: dict
+    homes: pd.DataFrame
+    notes: list[str] = field(default_factory=list)
+
+    def write_hourly(self, folder: Path) -> Path:
+        """Write the hourly series of every home to ``hourly.parquet`` (``hourly.csv.gz`` without pyarrow)."""
+        timestamps = pd.date_range("2023-01-01", periods=self.sim.n_hours, freq="h")
+        frame = self.sim.hourly_frame(timestamps=timestamps, home_ids=self.loads.home_ids)
+        try:
+            path = Path(folder) / "hourly.parquet"
+            frame.to_parquet(path, index=False)
+        except ImportError:
+            path = Path(folder) / "hourly.csv.gz"
+            frame.to_csv(path, index=False)
+        return path
+
+
+def choose_design(site: Site, solar: SolarResult, loads: Loads) -> Design:
+    """The design for ``sizing.method``."""
+    method = site.sizing.method
+    if method == "fixed":
+        return fixed_design(site, loads)
+    design = rule_of_thumb_design(site, solar, loads)
+    if method == "optimize":
+        design.notes.append("optimised per-home sizing is not available in this version; rule-of-thumb sizes used")
+    return design
+
+
+def evaluate(site: Site, *, seed: int = 0, p2p: bool = True,
+             on_step: Optional[Callable[[str], None]] = None) -> RunResult:
+    """Run one village: resource, loads, design, the simulated year and its summary."""
+    step = on_step or (lambda name: None)
+    solar = solar_resource(site, seed=seed)
+    step("household loads")
+    loads = build_loads(site, seed=seed)
+    step("sizing")
+    p2p_on = p2p and site.p2p.enabled
+    design = choose_design(site, solar, loads)
+    if not p2p_on:
+        design = standalone_design(design, loads)
+    step("simulation")
+    sim = simulate_site(site, design, solar, loads, p2p=p2p_on, seed=seed, record_hourly=True)
+    step("economics")
+    homes = homes_frame(site, loads, design, sim)
+    summary = build_summary(site, seed, p2p_on, solar, loads, design, sim, homes)
+    return RunResult(site, seed, p2p_on, solar, loads, design, sim, summary, homes)
+
+
+# --------------------------------------------------------------------------- tables
+def homes_frame(site: Site, loads: Loads, design: Design, sim: SimulationResult) -> pd.DataFrame:
+    """One row per home: sizes and annual energy [kWp, kWh, kW, L]."""
+    g = loads.group_of_home
+    income = np.array([h.income_per_month for h in site.households])[g]
+    return pd.DataFrame({
+        "home": loads.home_ids,
+        "group": [loads.group_names[i] for i in g],
+        "income_per_month": income,
+        "pv_kwp": design.pv_kwp,
+        "battery_kwh": design.battery_kwh,
+        "diesel_kw": design.diesel_kw,
+        "load_kwh": sim.load_kwh,
+        "served_kwh": sim.served_kwh,
+        "unmet_kwh": sim.unmet_kwh,
+        "unmet_fraction": sim.unmet_fraction,
+        "unmet_hours": sim.unmet_hours,
+        "pv_kwh": sim.pv_kwh,
+        "curtailed_kwh": sim.curtailed_kwh,
+        "battery_throughput_kwh": sim.battery_throughput_kwh,
+        "equivalent_full_cycles": sim.equivalent_full_cycles,
+        "export_kwh": sim.export_kwh,
+        "import_kwh": sim.import_kwh,
+        "diesel_kwh": sim.diesel_kwh,
+        "fuel_l": sim.fuel_l,
+    })
+
+
+def build_summary(site: Site, seed: int, p2p_on: bool, solar: SolarResult, loads: Loads,
+                  design: Design, sim: SimulationResult, homes: pd.DataFrame) -> dict:
+    """The stable ``summary.json`` structure (SPEC section 4)."""
+    load = float(sim.load_kwh.sum())
+    served = float(sim.served_kwh.sum())
+    diesel_kwh = float(sim.diesel_kwh.sum() + sim.shared_diesel_kwh)
+    fuel = float(sim.fuel_l.sum() + sim.shared_fuel_l)
+    r = site.sizing.rule_of_thumb
+    psh = r.peak_sun_hours if r.peak_sun_hours is not None else design_month_peak_sun_hours(solar)
+    summary = {
+        "site": site.name,
+        "n_homes": int(site.n_homes),  # the count; "homes" (below) lists every home
+        "currency": site.currency,
+        "seed": seed,
+        "p2p_enabled": p2p_on,
+        "location": {"latitude": site.location.latitude, "longitude": site.location.longitude,
+                     "altitude_m": site.location.altitude_m},
+        "solar": {
+            "source": solar.source,
+            "annual_ghi_kwh_m2": float(np.sum(solar.ghi_w_m2) / 1000.0),
+            "annual_yield_kwh_per_kwp": float(solar.annual_yield_kwh_per_kwp),
+            "peak_sun_hours": float(solar.peak_sun_hours),
+            "design_month_peak_sun_hours": design_month_peak_sun_hours(solar),
+            "notes": list(solar.notes),
+        },
+        "sizing": {
+            "method": design.method,
+            "pv_kwp_total": float(design.pv_kwp.sum()),
+            "battery_kwh_total": float(design.battery_kwh.sum()),
+            "diesel_kw_total": design.diesel_kw_total,
+            "npc_lower_bound": None,
+            "gap_to_lower_bound": None,
+            "notes": list(design.notes),
+        },
+        "energy": {
+            "load_kwh": load,
+            "served_kwh": served,
+            "unmet_fraction": 0.0 if load == 0 else float(1.0 - served / load),
+            "p2p_traded_kwh": float(sim.p2p_traded_kwh),
+            "p2p_losses_kwh": float(sim.p2p_losses_kwh),
+            "diesel_kwh": diesel_kwh,
+            "fuel_l": fuel,
+            "curtailed_kwh": float(sim.curtailed_kwh.sum()),
+            "renewable_fraction": float(sim.renewable_fraction),
+            "max_home_unmet_fraction": float(np.max(sim.unmet_fraction)) if len(sim.unmet_fraction) else 0.0,
+        },
+        "rule_of_thumb_check": {
+            "peak_sun_hours": psh,
+            "system_efficiency": r.system_efficiency,
+            "safety_factor": r.safety_factor,
+            "kwh_per_kwp_day_raw": float(rot.deliverable_kwh_per_day(1.0, psh)),
+            "kwh_per_kwp_day_derated": float(rot.deliverable_kwh_per_day(1.0, psh, r.system_efficiency, r.safety_factor)),
+            "kwh_per_kwp_day_simulated": float(solar.annual_yield_kwh_per_kwp / 365.0),
+        },
+        "homes": homes.to_dict(orient="records"),
+    }
+    return summary

@@ -1,0 +1,94 @@
+"""`p2p-size run` end to end: outputs, their consistency, and atomic writing."""
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+from numpy.testing import assert_allclose
+from typer.testing import CliRunner
+
+from p2p_size.cli.main import app
+from p2p_size.sizing.pipeline import evaluate
+from p2p_size.sizing.site import load_site
+
+runner = CliRunner()
+
+
+def _run(args):
+    return runner.invoke(app, args, catch_exceptions=False)
+
+
+def test_run_writes_every_output(small_site, tmp_path):
+    out = tmp_path / "out"
+    res = _run(["run", str(small_site), "-o", str(out), "--format", "html"])
+    assert res.exit_code == 0, res.output
+    for name in ("summary.json", "homes.csv", "report.html", "hourly.parquet"):
+        assert (out / name).is_file(), name
+    assert not list(out.glob(".p2p-size-staging-*"))
+    summary = json.loads((out / "summary.json").read_text())
+    homes = pd.read_csv(out / "homes.csv")
+    assert summary["n_homes"] == 8 == len(homes) == len(summary["homes"])
+    assert summary["site"] == "Test village"
+    e = summary["energy"]
+    assert_allclose(e["load_kwh"], homes["load_kwh"].sum(), rtol=1e-9)
+    assert_allclose(e["served_kwh"], homes["served_kwh"].sum(), rtol=1e-9)
+    assert 0 <= e["unmet_fraction"] <= 1
+    # the worked check of the field study is reported beside the simulated yield
+    c = summary["rule_of_thumb_check"]
+    assert c["kwh_per_kwp_day_raw"] == pytest.approx(c["peak_sun_hours"])
+    hourly = pd.read_parquet(out / "hourly.parquet")
+    assert len(hourly) == 8760 * 8
+    assert_allclose(hourly["load_kw"].sum(), e["load_kwh"], rtol=1e-5)
+    assert "Test village" in (out / "report.html").read_text()
+
+
+def test_rule_of_thumb_sizes_match_the_formula(small_site):
+    site = load_site(small_site)
+    result = evaluate(site, seed=3)
+    daily = result.loads.load_kw.sum(axis=0) / 365.0
+    psh = result.summary["rule_of_thumb_check"]["peak_sun_hours"]
+    assert_allclose(result.design.pv_kwp, daily / (psh * 0.7) * 1.2, rtol=1e-12)
+    assert_allclose(result.design.battery_kwh, 1.5 * daily / 0.8, rtol=1e-12)
+    # shared genset rated at the village's coincident peak
+    assert result.design.shared_diesel_kw == pytest.approx(result.loads.load_kw.sum(axis=1).max())
+
+
+def test_same_seed_same_result_and_no_p2p(small_site, tmp_path):
+    site = load_site(small_site)
+    a, b = evaluate(site, seed=5), evaluate(site, seed=5)
+    assert a.summary["energy"] == b.summary["energy"]
+    solo = evaluate(site, seed=5, p2p=False)
+    assert solo.summary["energy"]["p2p_traded_kwh"] == 0.0
+    # standalone homes cannot share the village genset: each home gets its own
+    assert solo.design.shared_diesel_kw == 0.0 and (solo.design.diesel_kw > 0).all()
+
+
+def test_failed_run_leaves_previous_report_intact(small_site, tmp_path, monkeypatch):
+    out = tmp_path / "out"
+    assert _run(["run", str(small_site), "-o", str(out), "--format", "html"]).exit_code == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+
+    import p2p_size.templates.render as render
+
+    def broken(*a, **k):
+        raise RuntimeError("renderer crashed half way")
+
+    monkeypatch.setattr(render, "render_html", broken)
+    res = runner.invoke(app, ["run", str(small_site), "-o", str(out), "--format", "html"])
+    assert res.exit_code == 1
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing touched, no debris
+
+
+def test_bad_site_is_exit_2_and_writes_nothing(tmp_path, small_site_data):
+    from tests.conftest import write_site
+
+    small_site_data["households"][0]["daily_load_kwh"] = -1
+    path = write_site(tmp_path, small_site_data)
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["run", str(path), "-o", str(out)])
+    assert res.exit_code == 2
+    assert "households[0].daily_load_kwh" in res.output
+    assert "Traceback" not in res.output
+    assert not out.exists()
