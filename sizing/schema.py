@@ -49,6 +49,20 @@ class Strict(BaseModel):
 
     model_config = ConfigDict(extra="forbid", validate_assignment=True, frozen=False)
 
+    @model_validator(mode="before")
+    @classmethod
+    def _no_bool_for_numbers(cls, data):
+        # YAML reads yes/no/on/off as booleans, which pydantic would take as 1/0 for a
+        # number. Hand such a value on as text, so the number check reports it at its key.
+        if isinstance(data, dict):
+            for key, value in data.items():
+                field = cls.model_fields.get(key) if isinstance(key, str) else None
+                if isinstance(value, bool) and field is not None:
+                    annotation = str(field.annotation)
+                    if "bool" not in annotation and ("float" in annotation or "int" in annotation):
+                        data = {**data, key: f"{str(value).lower()} (a YAML boolean)"}
+        return data
+
 
 # --------------------------------------------------------------------------- location
 class Location(Strict):

@@ -1,0 +1,154 @@
+"""Tests of the command line (cli/): exit codes, init, samples, validate, usage errors.
+
+Through typer's CliRunner on the real app; stdout and stderr are captured apart
+(the problems of a site file go to stderr).
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from p2p_size.cli import commands
+from p2p_size.cli.main import app, main
+
+from .conftest import write_site
+
+BAD = Path(__file__).resolve().parent / "data" / "bad_sites" / "08_latitude_out_of_range.yaml"
+
+runner = CliRunner()
+
+
+def invoke(*args: str):
+    result = runner.invoke(app, list(args))
+    assert "Traceback" not in result.output, result.output
+    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
+    return result
+
+
+# --------------------------------------------------------------------------- init
+def test_init_writes_a_starter_and_refuses_to_overwrite(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("init")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "site.yaml"
+    assert path.is_file()
+    assert "site.yaml" in result.stdout
+    original = path.read_text(encoding="utf-8")
+
+    path.write_text(original + "# my edits\n", encoding="utf-8")
+    result = invoke("init")
+    assert result.exit_code == 2
+    assert "exists" in result.stderr and "--force" in result.stderr
+    assert path.read_text(encoding="utf-8").endswith("# my edits\n")  # untouched
+
+    result = invoke("init", "--force")
+    assert result.exit_code == 0, result.output
+    assert path.read_text(encoding="utf-8") == original
+
+
+def test_init_with_a_name(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("init", "Hill Top: 2")
+    assert result.exit_code == 0, result.output
+    path = tmp_path / "hill_top_2.yaml"
+    assert yaml.safe_load(path.read_text(encoding="utf-8"))["name"] == "Hill Top: 2"  # quoted safely
+    assert invoke("validate", str(path)).exit_code == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["hill_top_2.yaml"]  # no temp file left behind
+
+
+# --------------------------------------------------------------------------- samples
+def test_samples_lists_the_bundled_villages():
+    dirs = commands.sample_dirs()
+    if not dirs:
+        pytest.skip("no sample_sites/*/site.yaml yet")
+    result = invoke("samples")
+    assert result.exit_code == 0, result.output
+    for d in dirs:
+        assert d.name in result.stdout
+    assert "p2p-size run" in result.stdout
+
+
+def test_bundled_samples_are_valid():
+    dirs = commands.sample_dirs()
+    if not dirs:
+        pytest.skip("no sample_sites/*/site.yaml yet")
+    result = invoke("validate", *(str(d / "site.yaml") for d in dirs))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count(": OK") == len(dirs)
+
+
+# --------------------------------------------------------------------------- usage errors
+def test_unknown_format_is_a_usage_error(small_site):
+    result = invoke("run", str(small_site), "--format", "docx", "-o", str(small_site.parent / "out"))
+    assert result.exit_code == 2
+    assert "--format" in result.stderr and "docx" in result.stderr
+    assert "html" in result.stderr  # says what is allowed
+    assert not (small_site.parent / "out").exists()  # nothing was run or written
+
+
+@pytest.mark.parametrize("text", ["", ",", "html,docx"])
+def test_parse_formats_rejects(text):
+    with pytest.raises(commands.P2PSizeError):
+        commands.parse_formats(text)
+
+
+def test_parse_formats_accepts():
+    assert commands.parse_formats(" HTML , pdf ") == ("html", "pdf")
+
+
+def test_unknown_command_is_a_usage_error():
+    result = invoke("frobnicate")
+    assert result.exit_code == 2
+    assert "frobnicate" in result.output
+
+
+def test_unknown_option_is_a_usage_error(small_site):
+    result = invoke("validate", "--strict", str(small_site))
+    assert result.exit_code == 2
+
+
+def test_no_arguments_shows_help():
+    result = invoke()
+    assert result.exit_code in (0, 2)  # click's no_args_is_help exit code changed between versions
+    assert "validate" in result.output and "init" in result.output
+
+
+# --------------------------------------------------------------------------- validate
+def test_validate_several_files_one_good_one_bad(small_site):
+    result = invoke("validate", str(small_site), str(BAD))
+    assert result.exit_code == 2
+    assert f"{small_site}: OK" in result.stdout
+    assert f"{BAD}: INVALID" in result.stderr
+    assert "location.latitude" in result.stderr
+    assert "INVALID" not in result.stdout and ": OK" not in result.stderr
+
+
+def test_validate_good_files_exit_0(small_site, small_site_data, tmp_path):
+    other = write_site(tmp_path, {**small_site_data, "name": "Other village"}, "other.yaml")
+    result = invoke("validate", str(small_site), str(other))
+    assert result.exit_code == 0, result.output
+    assert result.stdout.count(": OK") == 2
+    assert "Other village" in result.stdout
+
+
+def test_validate_a_missing_file(tmp_path):
+    result = invoke("validate", str(tmp_path / "nope.yaml"))
+    assert result.exit_code == 2
+    assert "not found" in result.stderr
+
+
+def test_validate_with_traceback_flag_still_exits_2():
+    # validate reports problems itself; --traceback must not turn them into a crash
+    result = runner.invoke(app, ["--traceback", "validate", str(BAD)])
+    assert result.exit_code == 2
+    assert "INVALID" in result.stderr
+
+
+def test_console_entry_point_returns_the_exit_code(small_site, capsys):
+    assert main(["validate", str(small_site)]) == 0
+    assert main(["validate", str(BAD)]) == 2
+    captured = capsys.readouterr()
+    assert "INVALID" in captured.err and "Traceback" not in captured.err
