@@ -120,6 +120,27 @@ def _groups(site, loads, n: int) -> tuple[np.ndarray, list[str], list[str]]:
     return group_of_home, names, list(ids)
 
 
+def baseline_for(site, costs: CostInputs, load_kw) -> BaselineCosts:
+    """What the homes spend today (``economics.baseline``): kerosene, or a genset per home."""
+    base = site.economics.baseline
+    load_kw = np.asarray(load_kw, dtype=float)
+    n, Y = load_kw.shape[1], int(costs.project_years)
+    if base.kind == "kerosene":
+        return kerosene_baseline(base.spend_per_home_month, base.kerosene_litres_per_home_month, n, Y)
+    d = site.equipment.diesel
+    rating = load_kw.max(axis=0) if base.genset_kw_per_home is None else np.full(n, base.genset_kw_per_home)
+    return diesel_baseline(costs, load_kw, rating, d.fuel_intercept_l_per_h_per_kw,
+                           d.fuel_slope_l_per_kwh, d.min_load_ratio, hours_per_day=base.hours_per_day)
+
+
+def baseline_cost_per_kwh(baseline: BaselineCosts, load_kw) -> float:
+    """Today's cost of the village's energy service per kWh of its load [currency/kWh]:
+    the first year's baseline spend over the annual load."""
+    load_kw = np.asarray(load_kw, dtype=float)
+    annual_load = float(load_kw.sum()) * HOURS_PER_YEAR / load_kw.shape[0]
+    return float(baseline.cost[:, 1].sum()) / annual_load if annual_load > 0 else float("nan")
+
+
 def evaluate_economics(site, design, sim, loads, p2p: bool, settlement=None, costs: CostInputs | None = None) -> Economics:
     """The economics of a simulated design.
 
@@ -153,15 +174,7 @@ def evaluate_economics(site, design, sim, loads, p2p: bool, settlement=None, cos
 
     cf = cash_flows_for(costs, design, sim, p2p=p2p)
 
-    # baseline
-    base = ec.baseline
-    if base.kind == "kerosene":
-        baseline = kerosene_baseline(base.spend_per_home_month, base.kerosene_litres_per_home_month, n, Y)
-    else:
-        d = site.equipment.diesel
-        rating = load_kw.max(axis=0) if base.genset_kw_per_home is None else np.full(n, base.genset_kw_per_home)
-        baseline = diesel_baseline(costs, load_kw, rating, d.fuel_intercept_l_per_h_per_kw,
-                                   d.fuel_slope_l_per_kwh, d.min_load_ratio)
+    baseline = baseline_for(site, costs, load_kw)
 
     income_p2p = p2p_income_of(settlement if p2p else None, n)
     payback = compare(cf.per_home, baseline.cost, income_p2p, costs.discount_rate)

@@ -60,8 +60,32 @@ def kerosene_baseline(spend_per_home_month, kerosene_litres_per_home_month, n_ho
     return BaselineCosts("kerosene", cost, litres, np.zeros(n_homes), np.zeros(n_homes))
 
 
+def evening_hours_mask(load_kw, hours_per_day: float) -> np.ndarray:
+    """The hours a household genset runs today: each day's ``hours_per_day`` highest-load hours.
+
+    Parameters
+    ----------
+    load_kw : ndarray (T, N) — hourly load per home [kW], T a whole number of days
+    hours_per_day : float — running hours per day (rounded to whole hours; >= 24 means always)
+
+    Returns
+    -------
+    ndarray (T, N) of bool
+    """
+    load = np.asarray(load_kw, dtype=float)
+    k = int(round(hours_per_day))
+    if k >= 24:
+        return np.ones(load.shape, dtype=bool)
+    days = load.shape[0] // 24
+    daily = load[: days * 24].reshape(days, 24, -1)
+    rank = np.argsort(np.argsort(-daily, axis=1, kind="stable"), axis=1)
+    mask = np.zeros(load.shape, dtype=bool)
+    mask[: days * 24] = (rank < k).reshape(days * 24, -1)
+    return mask
+
+
 def genset_fuel(load_kw, rating_kw, fuel_intercept_l_per_h_per_kw: float, fuel_slope_l_per_kwh: float,
-                min_load_ratio: float) -> tuple[np.ndarray, np.ndarray]:
+                min_load_ratio: float, run_mask=None) -> tuple[np.ndarray, np.ndarray]:
     """Fuel and running hours of one genset per home following its home's load.
 
     Parameters
@@ -70,6 +94,7 @@ def genset_fuel(load_kw, rating_kw, fuel_intercept_l_per_h_per_kw: float, fuel_s
     rating_kw : ndarray (N,) — genset rating per home [kW]
     fuel_intercept_l_per_h_per_kw, fuel_slope_l_per_kwh : float — HOMER fuel curve F0 [L/h/kW], F1 [L/kWh]
     min_load_ratio : float — minimum output, share of rating [-]
+    run_mask : ndarray (T, N) of bool, optional — hours the genset may run (default: all)
 
     Returns
     -------
@@ -88,13 +113,16 @@ def genset_fuel(load_kw, rating_kw, fuel_intercept_l_per_h_per_kw: float, fuel_s
     load = np.asarray(load_kw, dtype=float)
     rating = np.broadcast_to(np.asarray(rating_kw, dtype=float), load.shape[1:])
     running = load > 1e-9
+    if run_mask is not None:
+        running &= np.asarray(run_mask, dtype=bool)
     out = np.clip(load, min_load_ratio * rating, rating)
     fuel = np.where(running, fuel_intercept_l_per_h_per_kw * rating + fuel_slope_l_per_kwh * out, 0.0)
     return fuel.sum(axis=0), running.sum(axis=0).astype(float)
 
 
 def diesel_baseline(costs: CostInputs, load_kw, rating_kw, fuel_intercept_l_per_h_per_kw: float,
-                    fuel_slope_l_per_kwh: float, min_load_ratio: float) -> BaselineCosts:
+                    fuel_slope_l_per_kwh: float, min_load_ratio: float,
+                    hours_per_day: float = 24.0) -> BaselineCosts:
     """Diesel baseline: every home already runs its own genset.
 
     Parameters
@@ -103,6 +131,8 @@ def diesel_baseline(costs: CostInputs, load_kw, rating_kw, fuel_intercept_l_per_
     load_kw : ndarray (T, N) — hourly load per home [kW] (annualised by 8760/T)
     rating_kw : ndarray (N,) — each home's genset today [kW]
     fuel_intercept_l_per_h_per_kw, fuel_slope_l_per_kwh, min_load_ratio : float — fuel curve, see :func:`genset_fuel`
+    hours_per_day : float — hours a day the gensets run today, in each day's highest-load
+        hours (:func:`evening_hours_mask`); household gensets rarely run around the clock
 
     Returns
     -------
@@ -118,7 +148,8 @@ def diesel_baseline(costs: CostInputs, load_kw, rating_kw, fuel_intercept_l_per_
     load = np.asarray(load_kw, dtype=float)
     scale = HOURS_PER_YEAR / load.shape[0]
     rating = np.broadcast_to(np.asarray(rating_kw, dtype=float), load.shape[1:]).copy()
-    fuel_l, hours = genset_fuel(load, rating, fuel_intercept_l_per_h_per_kw, fuel_slope_l_per_kwh, min_load_ratio)
+    fuel_l, hours = genset_fuel(load, rating, fuel_intercept_l_per_h_per_kw, fuel_slope_l_per_kwh, min_load_ratio,
+                                run_mask=evening_hours_mask(load, hours_per_day))
     fuel_l, hours = fuel_l * scale, hours * scale
     Y = int(costs.project_years)
     cost = np.zeros((load.shape[1], Y + 1))

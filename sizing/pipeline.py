@@ -17,8 +17,13 @@ from .design import Design, design_month_peak_sun_hours, fixed_design, rule_of_t
 from .dispatch import SimulationResult
 from .loads import Loads, build_loads
 from .schema import Site
+from .market import settle_site
+from .pricing import Settlement
 from .simulate import simulate_site
 from .solar import SolarResult, solar_resource
+from ..economics.cashflow import CostInputs
+from ..economics.evaluate import (Economics, baseline_cost_per_kwh, baseline_for, economics_homes_frame,
+                                  economics_summary, evaluate_economics)
 
 
 @dataclass
@@ -32,6 +37,8 @@ class RunResult:
     loads: Loads
     design: Design
     sim: SimulationResult
+    settlement: Optional[Settlement]
+    econ: "Economics"
     summary: dict
     homes: pd.DataFrame
     notes: list[str] = field(default_factory=list)
@@ -75,9 +82,33 @@ def evaluate(site: Site, *, seed: int = 0, p2p: bool = True,
     step("simulation")
     sim = simulate_site(site, design, solar, loads, p2p=p2p_on, seed=seed, record_hourly=True)
     step("economics")
-    homes = homes_frame(site, loads, design, sim)
+    baseline = baseline_for(site, CostInputs.from_site(site), loads.load_kw)
+    settlement = None
+    if p2p_on:
+        settlement = settle_site(site, design, sim, loads.group_of_home,
+                                 baseline_cost_per_kwh(baseline, loads.load_kw))
+    econ = evaluate_economics(site, design, sim, loads, p2p=p2p_on, settlement=settlement)
+    homes = homes_frame(site, loads, design, sim).merge(economics_homes_frame(econ), on="home", how="left")
     summary = build_summary(site, seed, p2p_on, solar, loads, design, sim, homes)
-    return RunResult(site, seed, p2p_on, solar, loads, design, sim, summary, homes)
+    summary.update(economics_summary(econ))
+    summary["p2p"] = p2p_summary(site, settlement)
+    return RunResult(site, seed, p2p_on, solar, loads, design, sim, settlement, econ, summary, homes)
+
+
+def p2p_summary(site: Site, settlement: Optional[Settlement]) -> dict:
+    """The P2P market block: mechanism, mean prices, money that changed hands."""
+    if settlement is None:
+        return {"enabled": False, "pricing": site.p2p.pricing}
+    traded = settlement.sold_kwh.sum()
+    return {
+        "enabled": True,
+        "pricing": settlement.mechanism,
+        "money_traded_per_year": float(settlement.total_paid),
+        "mean_buy_price_per_kwh": float(settlement.p2p_cost.sum() / settlement.bought_kwh.sum()) if settlement.bought_kwh.sum() > 0 else None,
+        "mean_sell_price_per_kwh": float(settlement.p2p_income.sum() / traded) if traded > 0 else None,
+        "sellers": int((settlement.p2p_net > 0).sum()),
+        "buyers": int((settlement.p2p_net < 0).sum()),
+    }
 
 
 # --------------------------------------------------------------------------- tables

@@ -293,6 +293,9 @@ class DieselBaseline(Strict):
     genset_kw_per_home: Optional[float] = F(
         None, unit="kW", description="each home's genset today; default: its peak load", gt=0, le=1000
     )
+    hours_per_day: float = F(
+        5.0, unit="h/day", description="hours a day the gensets run today (each day's highest-load hours)", gt=0, le=24
+    )
 
 
 Baseline = Annotated[Union[KeroseneBaseline, DieselBaseline], Field(discriminator="kind")]

@@ -84,3 +84,19 @@ def test_diesel_baseline_by_hand():
     # salvage: units = ceil(5/2.283) = 3, left = 3 - 5/2.283 = 0.81 of 500
     assert_allclose(b.cost[0], [0.0, 2228.982, 2228.982, 2728.982, 2228.982,
                                 2728.982 - 500 * (3 - 5 * 8760 / 20000)], rtol=1e-9)
+
+
+def test_household_genset_runs_only_its_evening_hours():
+    # Two days; the 3 highest-load hours of each day are 18-20 h. A 1 kW genset with
+    # F0 = 0.08145, F1 = 0.246 at 0.5 kW output burns 0.08145 + 0.123 = 0.20445 L/h
+    # (min load 0.25 kW < 0.5 kW) -> 6 running hours = 1.2267 L.
+    from p2p_size.economics.payback import evening_hours_mask
+
+    load = np.full((48, 1), 0.05)
+    load[[18, 19, 20, 42, 43, 44], 0] = 0.5
+    mask = evening_hours_mask(load, 3)
+    assert mask.sum() == 6 and mask[[18, 19, 20, 42, 43, 44], 0].all()
+    fuel, hours = genset_fuel(load, np.array([1.0]), 0.08145, 0.246, 0.25, run_mask=mask)
+    np.testing.assert_allclose(hours, [6.0])
+    np.testing.assert_allclose(fuel, [6 * 0.20445], rtol=1e-12)
+    assert evening_hours_mask(load, 24).all()
