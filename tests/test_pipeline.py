@@ -92,3 +92,42 @@ def test_bad_site_is_exit_2_and_writes_nothing(tmp_path, small_site_data):
     assert "households[0].daily_load_kwh" in res.output
     assert "Traceback" not in res.output
     assert not out.exists()
+
+
+SAMPLE_SITES = sorted((__import__("pathlib").Path(__file__).resolve().parents[1] / "sample_sites").glob("*/site.yaml"))
+
+
+@pytest.fixture(scope="module", params=SAMPLE_SITES, ids=lambda p: p.parent.name)
+def sample_result(request):
+    return evaluate(load_site(request.param), seed=0)
+
+
+def test_summary_identities_hold_on_every_sample(sample_result):
+    from p2p_size.economics.finance import crf
+
+    s = sample_result.summary
+    site = sample_result.site
+    e = s["economics"]
+    assert_allclose(e["annualised_cost"], e["npc"] * crf(site.economics.discount_rate, site.economics.project_years), rtol=1e-12)
+    assert_allclose(e["lcoe_per_kwh"], e["annualised_cost"] / s["energy"]["served_kwh"], rtol=1e-12)
+    # energy served never exceeds load; the village totals are the homes' sums
+    assert s["energy"]["served_kwh"] <= s["energy"]["load_kwh"] * (1 + 1e-12)
+    assert_allclose(sum(h["served_kwh"] for h in s["homes"]), s["energy"]["served_kwh"], rtol=1e-9)
+    # money changing hands between homes sums to zero: what buyers pay, sellers get
+    st = sample_result.settlement
+    if st is not None:
+        assert_allclose(st.p2p_income.sum(), st.p2p_cost.sum(), rtol=1e-9, atol=1e-9)
+    json.dumps(s, allow_nan=False)  # no NaN leaks into summary.json
+
+
+def test_sharing_helps_the_homes_whose_systems_failed(small_site_data, tmp_path):
+    # The field study's case D: a home whose system broke buys from its neighbours.
+    from tests.conftest import write_site
+
+    small_site_data["failures"] = {"rate_per_home_year": 2.0, "mean_duration_days": 10}
+    small_site_data["equipment"]["diesel"] = {"placement": "none"}
+    site = load_site(write_site(tmp_path, small_site_data))
+    r = evaluate(site, seed=1).summary["resilience"]
+    assert r["failed_homes"] > 0
+    assert r["unmet_kwh_failed_homes_with_sharing"] < r["unmet_kwh_failed_homes_without_sharing"]
+    assert r["unmet_hours_failed_homes_with_sharing"] < r["unmet_hours_failed_homes_without_sharing"]
