@@ -5,7 +5,7 @@ which the CLI calls inside its staging folder.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Callable, Optional
 
@@ -22,6 +22,7 @@ from .pricing import Settlement
 from .simulate import simulate_site
 from .solar import SolarResult, solar_resource
 from ..economics.cashflow import CostInputs
+from ..economics.sensitivity import sensitivity, tornado_records
 from ..economics.evaluate import (Economics, baseline_cost_per_kwh, baseline_for, economics_homes_frame,
                                   economics_summary, evaluate_economics)
 
@@ -102,6 +103,16 @@ def evaluate(site: Site, *, seed: int = 0, p2p: bool = True,
     summary = build_summary(site, seed, p2p_on, solar, loads, design, sim, homes)
     summary.update(economics_summary(econ))
     summary["p2p"] = p2p_summary(site, settlement)
+
+    def resimulate(load_scale: float):
+        """The same design with every home's load scaled (load-growth sensitivity)."""
+        scaled = replace(loads, load_kw=loads.load_kw * load_scale)
+        s = simulate_site(site, design, solar, scaled, p2p=p2p_on, seed=seed, record_hourly=True)
+        st = settle_site(site, design, s, loads.group_of_home, baseline_cost_per_kwh(baseline, scaled.load_kw)) if p2p_on else None
+        return s, scaled, st
+
+    summary["sensitivity"] = tornado_records(
+        sensitivity(site, design, sim, loads, p2p_on, settlement, resimulate=resimulate))
     if site.failures is not None:
         solo = simulate_site(site, standalone_design(design, loads), solar, loads, p2p=False, seed=seed) if p2p_on else sim
         summary["resilience"] = resilience_summary(sim, solo, p2p_on)
