@@ -155,6 +155,14 @@ def init(name: str | None, *, force: bool = False, console: Console | None = Non
 
 
 # --------------------------------------------------------------------------- samples
+def _shown(path: Path) -> str:
+    """A path relative to the working folder when it lies inside it."""
+    try:
+        return str(path.resolve().relative_to(Path.cwd().resolve()))
+    except ValueError:
+        return str(path)
+
+
 def sample_dirs() -> list[Path]:
     """Folders of the bundled sample villages (each holds a site.yaml)."""
     root = Path(str(resources.files("p2p_size.sample_sites")))
@@ -167,12 +175,19 @@ def samples(console: Console | None = None) -> list[Path]:
     from ..sizing.site import read_yaml
 
     table = Table(title="Bundled sample villages", title_justify="left")
-    for col in ("sample", "village", "homes", "run it with"):
+    for col in ("sample", "village", "homes", "solar"):
         table.add_column(col)
     dirs = sample_dirs()
+    commands = []
     for d in dirs:
         data = read_yaml(d / "site.yaml")
         homes = sum(int(g.get("count", 1)) for g in data.get("households", []) if isinstance(g, dict))
-        table.add_row(d.name, str(data.get("name", "")), str(homes), f"p2p-size run {d / 'site.yaml'} -o out/{d.name}")
+        solar = data.get("solar", {}) if isinstance(data.get("solar"), dict) else {}
+        source = f"TMY file {solar['tmy_file']}" if "tmy_file" in solar else "12 monthly means"
+        table.add_row(d.name, str(data.get("name", "")), str(homes), source)
+        commands.append(f"p2p-size run {_shown(d / 'site.yaml')} -o out/{d.name}")
     console.print(table)
+    console.print("Run one with:", markup=False)
+    for c in commands:
+        console.print("  " + c, markup=False, highlight=False, soft_wrap=True)
     return dirs

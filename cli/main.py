@@ -67,7 +67,7 @@ def _options(
 @_maps_errors
 def run(
     site: Path = typer.Argument(..., help="The site file (YAML)."),
-    out: Path = typer.Option(None, "-o", "--out", help="Output folder (default: ./out/<site file stem>)."),
+    out: Path = typer.Option(None, "-o", "--out", help="Output folder (default: ./out/<site name>, the folder's name for a site.yaml)."),
     format: str = typer.Option("html,pdf", "--format", help="Report formats: html, pdf or html,pdf."),
     no_p2p: bool = typer.Option(False, "--no-p2p", help="Simulate standalone homes (no sharing)."),
     seed: int = typer.Option(0, "--seed", help="Seed of the synthetic weather, loads and failures."),
@@ -77,7 +77,7 @@ def run(
 ):
     """Size, simulate and evaluate one village; write the report and results."""
     formats = commands.parse_formats(format)
-    out_dir = out if out is not None else Path("out") / site.stem
+    out_dir = out if out is not None else Path("out") / (site.resolve().parent.name if site.stem == "site" else site.stem)
     commands.run(site, out_dir, formats=formats, p2p=not no_p2p, seed=seed,
                  allow_outside_paths=allow_outside_paths, console=console)
 
