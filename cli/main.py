@@ -8,6 +8,7 @@ Every :class:`~p2p_size.sizing.errors.P2PSizeError` is caught in one place
 from __future__ import annotations
 
 import functools
+import signal
 import sys
 from pathlib import Path
 from typing import List, Optional
@@ -110,8 +111,17 @@ def samples():
     commands.samples(console=console)
 
 
+def _terminate(signum, frame):  # pragma: no cover - exercised through a subprocess
+    raise KeyboardInterrupt(f"signal {signum}")
+
+
 def main(argv: Optional[list[str]] = None) -> int:
-    """Entry point of the console script; returns the exit code."""
+    """Entry point of the console script; returns the exit code.
+
+    SIGTERM is turned into the same clean stop as Ctrl-C: staged outputs are removed and
+    the previous good results stay as they were.
+    """
+    signal.signal(signal.SIGTERM, _terminate)
     try:
         app(args=argv, prog_name="p2p-size")
     except SystemExit as exc:
