@@ -98,7 +98,16 @@ def _print_summary(summary: dict, out_dir: Path, formats, console: Console) -> N
     table.add_row("P2P traded", f"{energy['p2p_traded_kwh']:,.0f} kWh/yr")
     econ = summary.get("economics")
     if econ:
+        table.add_row("capital / NPC", f"{econ['capex']:,.0f} / {econ['npc']:,.0f} {cur}")
         table.add_row("LCOE", _fmt(econ.get("lcoe_per_kwh"), ".3f", f" {cur}/kWh"))
+        pb = econ.get("discounted_payback_years")
+        table.add_row("discounted payback", "not within project life" if pb is None else f"{pb:.1f} years")
+    aff = summary.get("affordability")
+    if aff and aff.get("share_households_affordable") is not None:
+        table.add_row("households who can afford it", f"{100 * aff['share_households_affordable']:.0f} %")
+    co2 = summary.get("co2")
+    if co2 and co2.get("avoided_annual_t") is not None:
+        table.add_row("CO2 avoided", f"{co2['avoided_annual_t']:,.1f} t/yr")
     console.print(table)
     out_dir = Path(out_dir)
     for name in ["report.html" if "html" in formats else None, "report.pdf" if "pdf" in formats else None,
