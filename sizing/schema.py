@@ -383,6 +383,7 @@ class Site(Strict):
 
     _base_dir: Path = PrivateAttr(default_factory=Path.cwd)
     _source_file: Optional[Path] = PrivateAttr(default=None)
+    _parsed: dict = PrivateAttr(default_factory=dict)
 
     @property
     def base_dir(self) -> Path:
@@ -392,6 +393,13 @@ class Site(Strict):
     @property
     def source_file(self) -> Optional[Path]:
         return self._source_file
+
+    def data_file(self, key: str, relative: str, reader):
+        """A data file's parsed content, read once: validation stores what it read
+        (key -> content), the model reuses it; otherwise ``reader(path, key=key)``."""
+        if key not in self._parsed:
+            self._parsed[key] = reader(self.resolve(relative), key=key)
+        return self._parsed[key]
 
     def resolve(self, relative: str) -> Path:
         """A data-file path from the site file, made absolute."""

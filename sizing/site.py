@@ -324,25 +324,39 @@ def validate_data(data: dict, file: str) -> Site:
 
 
 # --------------------------------------------------------------------------- data files
-def _data_files(site: Site) -> list[tuple[str, str]]:
+def _data_files(data: dict) -> list[tuple[str, str]]:
+    """(key path, relative path) of every data file a parsed site mapping names."""
     files = []
-    if site.solar.tmy_file:
-        files.append(("solar.tmy_file", site.solar.tmy_file))
-    for i, g in enumerate(site.households):
-        if g.load_profile_file:
-            files.append((f"households[{i}].load_profile_file", g.load_profile_file))
+    solar = data.get("solar")
+    if isinstance(solar, dict) and isinstance(solar.get("tmy_file"), str):
+        files.append(("solar.tmy_file", solar["tmy_file"]))
+    groups = data.get("households")
+    for i, g in enumerate(groups if isinstance(groups, list) else []):
+        if isinstance(g, dict) and isinstance(g.get("load_profile_file"), str):
+            files.append((f"households[{i}].load_profile_file", g["load_profile_file"]))
     return files
 
 
-def check_data_files(site: Site, file: str, allow_outside_paths: bool = False) -> list[Problem]:
-    """Every problem with the data files the site names (existence, location, content)."""
+def check_data_files(files: list[tuple[str, str]], base_dir: Path, file: str,
+                     allow_outside_paths: bool = False, parsed: dict | None = None) -> list[Problem]:
+    """Every problem with the data files a site names (existence, location, content).
+
+    Parameters
+    ----------
+    files : list of (key path, path as written)
+    base_dir : Path — the site file's folder, which relative paths resolve against
+    file : str — the site file, for messages
+    allow_outside_paths : bool — accept files outside ``base_dir``
+    parsed : dict, optional — receives key -> parsed content of each good file
+    """
     from .loads import read_load_profile
     from .weather import read_weather
 
     problems: list[Problem] = []
-    base = site.base_dir.resolve()
-    for key, rel in _data_files(site):
-        path = site.resolve(rel)
+    base = Path(base_dir).resolve()
+    for key, rel in files:
+        path = Path(rel).expanduser()
+        path = path if path.is_absolute() else base / path
         if not allow_outside_paths:
             real = path.resolve()
             if base != real and base not in real.parents:
@@ -356,13 +370,14 @@ def check_data_files(site: Site, file: str, allow_outside_paths: bool = False) -
         if not path.is_file():
             problems.append(Problem(file, key, f"not a file: {path}", "name a CSV/EPW/JSON file", rel))
             continue
+        reader = read_weather if key == "solar.tmy_file" else read_load_profile
         try:
-            if key == "solar.tmy_file":
-                read_weather(path, key=key)
-            else:
-                read_load_profile(path, key=key)
+            content = reader(path, key=key)
         except DataFileError as exc:
             problems += exc.problems
+        else:
+            if parsed is not None:
+                parsed[key] = content
     return problems
 
 
@@ -391,13 +406,18 @@ def load_site(path: str | Path, *, check_files: bool = True, allow_outside_paths
     path = Path(path)
     file = str(path)
     data = read_yaml(path)
-    site = validate_data(data, file)
-    site._base_dir = path.resolve().parent
+    base = path.resolve().parent
+    parsed: dict = {}
+    problems = check_data_files(_data_files(data), base, file, allow_outside_paths, parsed) if check_files else []
+    try:
+        site = validate_data(data, file)
+    except SiteError as exc:  # report the data files' problems in the same breath
+        raise SiteError(exc.problems + problems) from None
+    if problems:
+        raise SiteError(problems)
+    site._base_dir = base
     site._source_file = path.resolve()
-    if check_files:
-        problems = check_data_files(site, file, allow_outside_paths)
-        if problems:
-            raise SiteError(problems)
+    site._parsed.update(parsed)
     return site
 
 

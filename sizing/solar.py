@@ -796,7 +796,7 @@ def solar_resource(site, seed: int = 0) -> SolarResult:
     loc, solar, pv = site.location, site.solar, site.equipment.pv
     site_offset_h = standard_offset_h(loc.timezone, loc.longitude)
     if solar.tmy_file:
-        data = read_weather(site.resolve(solar.tmy_file), key="solar.tmy_file")
+        data = site.data_file("solar.tmy_file", solar.tmy_file, read_weather)
         weather = data.data.copy()
         weather.attrs.update(source=data.source, notes=list(data.notes) + _distance_note(data, loc))
         offset_h = site_offset_h if data.timezone_offset_h is None else data.timezone_offset_h

@@ -343,3 +343,18 @@ def test_readme_site_file_reference_is_generated_from_the_schema():
         pytest.skip("README.md has no schema-reference markers yet")
     written = readme[readme.index(start) + len(start): readme.index(end)]
     assert written.strip() == reference_markdown().strip(), "README is stale: run `make reference`"
+
+
+def test_schema_and_data_file_problems_are_reported_together(tmp_path):
+    # A typo in a key AND a missing weather file: one run of validate names both.
+    (tmp_path / "site.yaml").write_text(
+        "name: Both\n"
+        "location: {latitude: 11, longitude: 2}\n"
+        "solar: {tmy_file: weather/missing.csv, tilt_dge: 10}\n"
+        "households: [{name: a, income_per_month: 50, daily_load_kwh: 0.3}]\n",
+        encoding="utf-8",
+    )
+    with pytest.raises(SiteError) as info:
+        load_site(tmp_path / "site.yaml")
+    keys = [p.key for p in info.value.problems]
+    assert "solar.tilt_dge" in keys and "solar.tmy_file" in keys

@@ -330,7 +330,17 @@ def site_stub(base_dir: Path, **solar) -> SimpleNamespace:
 def test_solar_resource_from_a_tmy_file_relative_to_the_site(tmp_path):
     (tmp_path / "weather").mkdir()
     (tmp_path / "weather" / "tmy.csv").write_bytes(TMY3_GREENSBORO.read_bytes())
-    site = site_stub(tmp_path, tmy_file="weather/tmy.csv", tilt_deg=30.0, azimuth_deg=180.0)
+    import yaml
+
+    from p2p_size.sizing.site import load_site
+
+    (tmp_path / "site.yaml").write_text(yaml.safe_dump({
+        "name": "Greensboro test", "location": {"latitude": 36.1, "longitude": -79.95, "altitude_m": 273},
+        "solar": {"tmy_file": "weather/tmy.csv", "tilt_deg": 30.0, "azimuth_deg": 180.0},
+        "households": [{"name": "all", "count": 2, "income_per_month": 60, "daily_load_kwh": 0.35}],
+    }))
+    site = load_site(tmp_path / "site.yaml")  # reads the file once; solar_resource reuses it
+    assert "solar.tmy_file" in site._parsed
     r = solar_resource(site)
     reference = modelchain_pvwatts_yield(TMY3_GREENSBORO, 30.0, 180.0, 0.85, -0.004)
     assert_allclose(r.annual_yield_kwh_per_kwp, reference, rtol=0.02)
