@@ -23,6 +23,7 @@ from .simulate import simulate_site
 from .solar import SolarResult, solar_resource
 from ..economics.cashflow import CostInputs
 from ..economics.sensitivity import sensitivity, tornado_records
+from ..economics.verdict import verdict
 from ..economics.evaluate import (Economics, baseline_cost_per_kwh, baseline_for, economics_homes_frame,
                                   economics_summary, evaluate_economics)
 
@@ -103,6 +104,10 @@ def evaluate(site: Site, *, seed: int = 0, p2p: bool = True,
     summary = build_summary(site, seed, p2p_on, solar, loads, design, sim, homes)
     summary.update(economics_summary(econ))
     summary["p2p"] = p2p_summary(site, settlement)
+    summary["baseline"] = {"kind": baseline.kind, "annual_cost": float(baseline.cost[:, 1].sum()),
+                           "cost_per_kwh": baseline_cost_per_kwh(baseline, loads.load_kw)}
+    summary["verdict"] = verdict(summary, site.sizing.max_unmet_fraction, summary["baseline"]["cost_per_kwh"],
+                                 econ.tariff_kind)
 
     def resimulate(load_scale: float):
         """The same design with every home's load scaled (load-growth sensitivity)."""

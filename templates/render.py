@@ -28,7 +28,6 @@ except PackageNotFoundError:  # pragma: no cover - running from a source tree
     VERSION = "dev"
 
 #: LCOE beyond this multiple of today's cost per kWh makes a village "not feasible".
-NOT_FEASIBLE_COST_RATIO = 2.0
 
 NOT_WITHIN_LIFE = "not within project life"
 
@@ -54,6 +53,9 @@ def _calendar(n_hours: int):
     month = np.searchsorted(month_starts, day_of_year, side="right") - 1
     season = ((month + 1) % 12) // 3  # Dec-Feb=0, Mar-May=1, Jun-Aug=2, Sep-Nov=3
     return month, hours % 24, season
+
+
+VERDICT_CSS = {"feasible": "ok", "feasible with subsidy": "warn", "not feasible": "bad"}
 
 
 # ----------------------------------------------------------------------------- number formats
@@ -86,51 +88,9 @@ def fmt_money(x, currency: str) -> str:
     return f"{x:,.0f} {currency}" if _finite(x) else "—"
 
 
-# ----------------------------------------------------------------------------- the verdict
-def verdict(summary: dict, max_unmet_fraction: float, baseline_cost_per_kwh: float | None) -> dict:
-    """Feasible / feasible with subsidy / not feasible, and why in one sentence.
-
-    * not feasible: some home misses the unmet-load target, or the LCOE is more than
-      :data:`NOT_FEASIBLE_COST_RATIO` × what the village pays per kWh today;
-    * feasible with subsidy: the target is met but some households cannot afford the
-      tariff (their bill > threshold × income); the subsidy per month is named;
-    * feasible: the target is met and every household can afford the tariff.
-    """
-    e, a, econ, cur = summary["energy"], summary["affordability"], summary["economics"], summary["currency"]
-    worst = e.get("max_home_unmet_fraction", e["unmet_fraction"])
-    lcoe, tariff = econ["lcoe_per_kwh"], a["tariff_per_kwh"]
-    share = a["share_households_affordable"]
-    n = summary["n_homes"]
-    target = f"{100 * max_unmet_fraction:g} %"
-    if not _finite(lcoe):
-        return {"status": "not feasible", "css": "bad",
-                "reason": "No energy is served, so there is no cost per kWh to recover."}
-    if worst > max_unmet_fraction + 1e-9:
-        return {"status": "not feasible", "css": "bad",
-                "reason": f"The worst-served home goes without {100 * worst:.1f} % of its load, "
-                          f"above the {target} unmet-load target."}
-    if _finite(baseline_cost_per_kwh) and baseline_cost_per_kwh > 0 and lcoe > NOT_FEASIBLE_COST_RATIO * baseline_cost_per_kwh:
-        return {"status": "not feasible", "css": "bad",
-                "reason": f"Electricity would cost {lcoe:.3f} {cur}/kWh, more than {NOT_FEASIBLE_COST_RATIO:g}× the "
-                          f"{baseline_cost_per_kwh:.3f} {cur}/kWh the village pays today for its energy service."}
-    threshold = f"{100 * a['threshold']:g} %"
-    if _finite(share) and share < 1.0 - 1e-9:
-        short = int(round((1.0 - share) * n))
-        subsidy = a["subsidy_per_month_total"]
-        return {"status": "feasible with subsidy", "css": "warn",
-                "reason": f"Every home meets the {target} unmet-load target, but {short} of {n} households "
-                          f"cannot pay the {tariff:.3f} {cur}/kWh tariff within {threshold} of their income; "
-                          f"a subsidy of {subsidy:,.0f} {cur} per month in total closes the gap."}
-    kind = "cost-recovery " if summary.get("_tariff_kind", "cost_recovery") == "cost_recovery" else ""
-    return {"status": "feasible", "css": "ok",
-            "reason": f"Every home meets the {target} unmet-load target and the {kind}tariff of "
-                      f"{tariff:.3f} {cur}/kWh stays within {threshold} of every household's income."}
-
-
 # ----------------------------------------------------------------------------- the context
 def report_context(result) -> dict:
     """Everything the templates show, computed once (numbers, strings and SVG charts)."""
-    from ..economics.evaluate import baseline_cost_per_kwh
 
     s, site, sim, design, loads, econ = result.summary, result.site, result.sim, result.design, result.loads, result.econ
     e, cur = s["energy"], site.currency
@@ -150,8 +110,7 @@ def report_context(result) -> dict:
     if s["p2p_enabled"]:
         curves["P2P traded"] = h.export_kw.sum(axis=1)
 
-    base_per_kwh = baseline_cost_per_kwh(econ.baseline, loads.load_kw)
-    v = verdict({**s, "_tariff_kind": econ.tariff_kind}, target, base_per_kwh)
+    v = {**s["verdict"], "css": VERDICT_CSS[s["verdict"]["status"]]}
     ec, af, co2 = s["economics"], s["affordability"], s["co2"]
     key_figures = [
         {"value": fmt_lcoe(ec["lcoe_per_kwh"], cur), "label": "levelised cost of electricity (LCOE)"},
@@ -172,7 +131,7 @@ def report_context(result) -> dict:
         ("tariff", f"{fmt_lcoe(af['tariff_per_kwh'], cur)} ({econ.tariff_kind.replace('_', '-')})"
                    + (f" + {econ.connection_fee_month:g} {cur}/month" if econ.connection_fee_month else "")),
         ("subsidy needed", f"{fmt_money(af['subsidy_per_month_total'], cur)} per month in total"),
-        ("today's cost of energy service", fmt_lcoe(base_per_kwh, cur) + f" ({site.economics.baseline.kind} baseline)"),
+        ("today's cost of energy service", fmt_lcoe(s["baseline"]["cost_per_kwh"], cur) + f" ({site.economics.baseline.kind} baseline)"),
         ("renewable fraction", fmt_pct(e["renewable_fraction"], 0)),
         ("P2P traded", f"{e['p2p_traded_kwh']:,.0f} kWh/yr" + (f", {s['p2p']['money_traded_per_year']:,.0f} {cur}/yr changing hands"
                                                            if s["p2p"].get("enabled") else " (sharing off)")),
