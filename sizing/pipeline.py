@@ -17,7 +17,10 @@ from .design import Design, design_month_peak_sun_hours, fixed_design, rule_of_t
 from .dispatch import SimulationResult
 from .loads import Loads, build_loads
 from .schema import Site
+from .alternatives import alternatives, lower_bound_summary
+from .lp_bound import LPBound, npc_lower_bound
 from .market import settle_site
+from .optimize import optimize_design
 from .pricing import Settlement
 from .simulate import simulate_site
 from .solar import SolarResult, solar_resource
@@ -68,15 +71,18 @@ class RunResult:
         return path
 
 
-def choose_design(site: Site, solar: SolarResult, loads: Loads) -> Design:
-    """The design for ``sizing.method``."""
+def choose_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool = True, seed: int = 0,
+                  bound: Optional[LPBound] = None) -> Design:
+    """The design for ``sizing.method``: optimised per home (sharing in the loop when
+    ``p2p``), the rule of thumb, or fixed sizes."""
     method = site.sizing.method
     if method == "fixed":
-        return fixed_design(site, loads)
-    design = rule_of_thumb_design(site, solar, loads)
-    if method == "optimize":
-        design.notes.append("optimised per-home sizing is not available in this version; rule-of-thumb sizes used")
-    return design
+        design = fixed_design(site, loads)
+    elif method == "rule_of_thumb":
+        design = rule_of_thumb_design(site, solar, loads)
+    else:
+        return optimize_design(site, solar, loads, p2p=p2p, seed=seed, start=bound)
+    return design if p2p else standalone_design(design, loads)
 
 
 def evaluate(site: Site, *, seed: int = 0, p2p: bool = True,
@@ -88,9 +94,8 @@ def evaluate(site: Site, *, seed: int = 0, p2p: bool = True,
     loads = build_loads(site, seed=seed)
     step("sizing")
     p2p_on = p2p and site.p2p.enabled
-    design = choose_design(site, solar, loads)
-    if not p2p_on:
-        design = standalone_design(design, loads)
+    bound = npc_lower_bound(site, solar, loads, p2p=p2p_on)
+    design = choose_design(site, solar, loads, p2p=p2p_on, seed=seed, bound=bound)
     step("simulation")
     sim = simulate_site(site, design, solar, loads, p2p=p2p_on, seed=seed, record_hourly=True)
     step("economics")
@@ -104,6 +109,8 @@ def evaluate(site: Site, *, seed: int = 0, p2p: bool = True,
     summary = build_summary(site, seed, p2p_on, solar, loads, design, sim, homes)
     summary.update(economics_summary(econ))
     summary["p2p"] = p2p_summary(site, settlement)
+    summary["sizing"].update(lower_bound_summary(bound, econ.cash_flows.npc))
+    summary["alternatives"] = alternatives(site, solar, loads, seed, design=design if p2p_on else None, bound=bound)
     summary["baseline"] = {"kind": baseline.kind, "annual_cost": float(baseline.cost[:, 1].sum()),
                            "cost_per_kwh": baseline_cost_per_kwh(baseline, loads.load_kw)}
     summary["verdict"] = verdict(summary, site.sizing.max_unmet_fraction, summary["baseline"]["cost_per_kwh"],

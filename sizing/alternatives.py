@@ -1,0 +1,149 @@
+"""The same village four ways, each a full design simulated and costed by the same economics.
+
+* ``standalone`` — solar home systems, no links, sized by the same optimiser with
+  ``p2p=False`` (a shared genset becomes one genset per home);
+* ``p2p`` — the P2P mesh, the run's own design (optimised with sharing in the loop);
+* ``minigrid`` — one central plant: all loads pooled on one bus, grossed up by
+  ``equipment.minigrid.distribution_loss_fraction``, sized by the same optimiser as a
+  one-bus village (its genset, if any, on the bus); costed with the distribution network
+  (``distribution_capex_per_home`` per home) instead of P2P links, one controller/meter,
+  transport and installation per home; outages of home equipment do not apply;
+* ``rule_of_thumb`` — the installer's rule (:func:`~.design.rule_of_thumb_design`),
+  simulated with sharing.
+
+Each entry: ``capex``, ``npc``, ``lcoe_per_kwh``, ``unmet_fraction`` (village), ``pv_kwp_total``,
+``battery_kwh_total``, ``diesel_kw_total`` and ``notes`` — the ``summary.json``
+``alternatives`` block (SPEC §4).
+"""
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+
+from ..economics.cashflow import CostInputs, Operation, build_cash_flows, cash_flows_for
+from .design import Design, rule_of_thumb_design
+from .errors import InfeasibleError
+from .loads import Loads
+from .lp_bound import LPBound, npc_lower_bound
+from .optimize import optimize_design
+from .schema import Site
+from .simulate import failures_for, simulate_site
+from .dispatch import simulate
+from .simulate import dispatch_inputs
+from .solar import SolarResult
+
+__all__ = ["alternatives", "lower_bound_summary", "minigrid_design"]
+
+
+def _entry(design: Design, sim, cf, notes=()) -> dict:
+    load = float(sim.load_kwh.sum())
+    return {
+        "capex": cf.capex,
+        "npc": cf.npc,
+        "lcoe_per_kwh": cf.lcoe_per_kwh,
+        "unmet_fraction": 0.0 if load == 0 else float(sim.unmet_kwh.sum() / load),
+        "max_home_unmet_fraction": float(np.max(sim.unmet_fraction)) if sim.n_homes else 0.0,
+        "pv_kwp_total": float(design.pv_kwp.sum()),
+        "battery_kwh_total": float(design.battery_kwh.sum()),
+        "diesel_kw_total": design.diesel_kw_total,
+        "notes": list(notes) or list(design.notes),
+    }
+
+
+def _fixed_npc_and_capex(costs: CostInputs, n: int, *, distribution: bool) -> tuple[float, float]:
+    z = np.zeros(n)
+    op = Operation(served_kwh=np.ones(n), battery_cycles=z, diesel_running_hours=z, fuel_l=z,
+                   shared_running_hours=0.0, shared_fuel_l=0.0, shared_share=np.full(n, 1.0 / n))
+    cf = build_cash_flows(costs, pv_kwp=z, new_pv_kwp=z, battery_kwh=z, new_battery_kwh=z, diesel_kw=z,
+                          shared_diesel_kw=0.0, operation=op, p2p=False, distribution=distribution)
+    return cf.npc, cf.capex
+
+
+def minigrid_design(site: Site, solar: SolarResult, loads: Loads, *, max_evaluations: int = 200) -> tuple[Design, object, dict]:
+    """The central mini-grid: one bus with the village's load / (1 − distribution losses).
+
+    Returns the one-bus design, its simulated year and its ``alternatives`` entry.
+    """
+    loss = site.equipment.minigrid.distribution_loss_fraction
+    bus_kw = loads.load_kw.sum(axis=1, keepdims=True) / (1.0 - loss)
+    bus = Loads(load_kw=bus_kw, group_of_home=np.zeros(1, dtype=int), group_names=["village bus"],
+                home_ids=["village bus"])
+    plant_site = site.model_copy(deep=True)
+    if plant_site.equipment.diesel.placement == "shared":
+        plant_site.equipment.diesel.placement = "per_home"   # the plant's genset sits on the one bus
+    for g in plant_site.households:
+        if getattr(g, "existing", None) is not None:
+            g.existing = None                               # home systems do not feed a central plant
+    design = optimize_design(plant_site, solar, bus, p2p=False, failed=np.zeros(bus_kw.shape, dtype=bool),
+                             max_evaluations=max_evaluations, on_infeasible="best_effort")
+    sim = simulate(dispatch_inputs(plant_site, design, solar, bus, p2p=False, failed=None))
+    costs = CostInputs.from_site(site)
+    plant = cash_flows_for(costs, design, sim, p2p=False)
+    one_npc, one_capex = _fixed_npc_and_capex(costs, 1, distribution=False)
+    n_npc, n_capex = _fixed_npc_and_capex(costs, loads.n_homes, distribution=True)
+    npc = plant.npc - one_npc + n_npc
+    capex = plant.capex - one_capex + n_capex
+    served_homes = float(sim.served_kwh.sum()) * (1.0 - loss) * 8760.0 / sim.n_hours
+    load = float(loads.load_kw.sum())
+    entry = {
+        "capex": capex,
+        "npc": npc,
+        "lcoe_per_kwh": npc * plant.crf / served_homes if served_homes > 0 else float("nan"),
+        "unmet_fraction": 0.0 if load == 0 else float(sim.unmet_kwh.sum() / sim.load_kwh.sum()),
+        "max_home_unmet_fraction": float(sim.unmet_kwh.sum() / sim.load_kwh.sum()) if load else 0.0,
+        "pv_kwp_total": float(design.pv_kwp.sum()),
+        "battery_kwh_total": float(design.battery_kwh.sum()),
+        "diesel_kw_total": design.diesel_kw_total,
+        "notes": [f"one central plant on a bus carrying the village load / (1 - {loss:g} distribution losses), "
+                  "sized by the same optimiser; distribution network, meter, transport and installation per home; "
+                  "home-equipment outages do not apply"] + list(design.notes),
+    }
+    return design, sim, entry
+
+
+def alternatives(site: Site, solar: SolarResult, loads: Loads, seed: int = 0, *,
+                 design: Design | None = None, bound: LPBound | None = None) -> dict:
+    """The four designs side by side (see module docstring), each simulated and costed.
+
+    Parameters
+    ----------
+    design : Design, optional
+        The run's P2P design (``method`` whatever the site asks); optimised here when None.
+    bound : LPBound, optional
+        The LP bound already computed for the run; reused as the optimiser's start.
+
+    Returns
+    -------
+    dict
+        ``{"standalone": {...}, "p2p": {...}, "minigrid": {...}, "rule_of_thumb": {...}}``,
+        each with capex, npc [currency], lcoe_per_kwh [currency/kWh], unmet_fraction,
+        max_home_unmet_fraction [-], pv_kwp_total [kWp], battery_kwh_total [kWh],
+        diesel_kw_total [kW], notes.
+    """
+    costs = CostInputs.from_site(site)
+    if bound is None:
+        bound = npc_lower_bound(site, solar, loads, p2p=True)
+    out = {}
+    if design is None:
+        design = optimize_design(site, solar, loads, p2p=True, seed=seed, start=bound)
+    sim = simulate_site(site, design, solar, loads, p2p=True, seed=seed)
+    out["p2p"] = _entry(design, sim, cash_flows_for(costs, design, sim, p2p=True))
+
+    sa = optimize_design(site, solar, loads, p2p=False, seed=seed, start=bound, on_infeasible="best_effort")
+    sa_sim = simulate_site(site, sa, solar, loads, p2p=False, seed=seed)
+    out["standalone"] = _entry(sa, sa_sim, cash_flows_for(costs, sa, sa_sim, p2p=False))
+
+    out["minigrid"] = minigrid_design(site, solar, loads)[2]
+
+    rot = rule_of_thumb_design(site, solar, loads)
+    rot_sim = simulate_site(site, rot, solar, loads, p2p=True, seed=seed)
+    out["rule_of_thumb"] = _entry(rot, rot_sim, cash_flows_for(costs, rot, rot_sim, p2p=True))
+    return out
+
+
+def lower_bound_summary(bound: LPBound, npc: float) -> dict:
+    """``sizing.npc_lower_bound`` [currency] and ``sizing.gap_to_lower_bound`` = NPC / bound − 1 [-]."""
+    return {"npc_lower_bound": bound.npc,
+            "gap_to_lower_bound": float(npc / bound.npc - 1.0) if bound.npc > 0 else None,
+            "lower_bound_note": bound.method_note}

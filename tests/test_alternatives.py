@@ -1,0 +1,27 @@
+"""Alternatives: four full designs with the summary keys of SPEC section 4."""
+from __future__ import annotations
+
+from p2p_size.sizing.alternatives import alternatives, lower_bound_summary
+from p2p_size.sizing.loads import build_loads
+from p2p_size.sizing.lp_bound import npc_lower_bound
+from p2p_size.sizing.site import load_site
+from p2p_size.sizing.solar import solar_resource
+
+from .conftest import SAMPLES
+
+KEYS = {"capex", "npc", "lcoe_per_kwh", "unmet_fraction", "pv_kwp_total", "battery_kwh_total", "diesel_kw_total"}
+
+
+def test_south_asia_alternatives_side_by_side():
+    site = load_site(SAMPLES / "south_asia_shs" / "site.yaml")
+    solar, loads = solar_resource(site, seed=0), build_loads(site, seed=0)
+    bound = npc_lower_bound(site, solar, loads)
+    alts = alternatives(site, solar, loads, 0, bound=bound)
+    assert set(alts) == {"standalone", "p2p", "minigrid", "rule_of_thumb"}
+    for entry in alts.values():
+        assert KEYS <= set(entry)
+        assert entry["npc"] >= bound.npc
+    target = site.sizing.max_unmet_fraction
+    assert alts["p2p"]["max_home_unmet_fraction"] <= target + 1e-12
+    block = lower_bound_summary(bound, alts["p2p"]["npc"])
+    assert block["gap_to_lower_bound"] >= 0

@@ -1,0 +1,39 @@
+"""LP lower bound: unit costs agree with the cash-flow model; the bound lies below simulated designs."""
+from __future__ import annotations
+
+import numpy as np
+from numpy.testing import assert_allclose
+
+from p2p_size.economics.cashflow import CostInputs, cash_flows_for
+from p2p_size.sizing.design import rule_of_thumb_design
+from p2p_size.sizing.loads import build_loads
+from p2p_size.sizing.lp_bound import _npc_each, npc_lower_bound, unit_costs
+from p2p_size.sizing.optimize import optimize_design
+from p2p_size.sizing.simulate import simulate_site
+from p2p_size.sizing.site import load_site
+from p2p_size.sizing.solar import solar_resource
+
+from .conftest import SAMPLES
+
+
+def test_unit_costs_are_the_cash_flow_models():
+    site = load_site(SAMPLES / "sahel_village" / "site.yaml")
+    costs = CostInputs.from_site(site)
+    uc = unit_costs(site, 1, p2p=False)
+    base = _npc_each(costs, 1)[0]
+    assert_allclose(_npc_each(costs, 1, pv=2.0, pv_new=2.0)[0] - base, 2 * (uc.pv_per_kwp + uc.pv_new_per_kwp), rtol=1e-12)
+    # the battery at its calendar life (no cycling) is never cheaper than the bound's coefficient
+    assert _npc_each(costs, 1, bat=1.0, bat_new=1.0)[0] - base >= uc.battery_per_kwh + uc.battery_new_per_kwh - 1e-9
+
+
+def test_bound_below_optimised_and_rule_of_thumb_designs():
+    site = load_site(SAMPLES / "south_asia_shs" / "site.yaml")
+    solar, loads = solar_resource(site, seed=0), build_loads(site, seed=0)
+    bound = npc_lower_bound(site, solar, loads)
+    costs = CostInputs.from_site(site)
+    for design in (rule_of_thumb_design(site, solar, loads),
+                   optimize_design(site, solar, loads, max_evaluations=150, start=bound)):
+        sim = simulate_site(site, design, solar, loads, p2p=True)
+        assert bound.npc <= cash_flows_for(costs, design, sim, p2p=True).npc
+    assert bound.hours_used == 8760 and "pooled village" in bound.method_note
+    assert np.isfinite(bound.pv_kwp_total) and bound.diesel_kw_total == 0.0
