@@ -1,7 +1,8 @@
 """Sizing benchmark: for every sample village, optimiser wall time and gap to the LP bound.
 
-Targets (issue 4): NPC within 5 % of the LP lower bound (aim 2 %); the optimiser within
-~8-10 s on the 200-home mountain village. Run: ``.venv/bin/python benchmarks/sizing.py``.
+Targets (issue 4): NPC within 5 % of the LP lower bound (aim 2 %); P2P capex no more than
+standalone's when standalone meets the target (standalone = the P2P search's own seed,
+columns SA capex / SA NPC / SA worst). ``opt s`` includes the standalone seed search. Run: ``.venv/bin/python benchmarks/sizing.py``.
 The last line is one JSON object.
 """
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 from p2p_size.economics.cashflow import CostInputs, cash_flows_for
 from p2p_size.sizing.loads import build_loads
 from p2p_size.sizing.lp_bound import npc_lower_bound
-from p2p_size.sizing.optimize import optimize_design
+from p2p_size.sizing.optimize import optimize_design, standalone_design
 from p2p_size.sizing.simulate import simulate_site
 from p2p_size.sizing.site import load_site
 from p2p_size.sizing.solar import solar_resource
@@ -25,7 +26,8 @@ SAMPLES = Path(__file__).resolve().parents[1] / "sample_sites"
 
 def main() -> dict:
     rows = {}
-    print(f"{'village':20} {'homes':>5} {'LP s':>6} {'opt s':>6} {'sims':>5} {'NPC':>11} {'bound':>11} {'gap':>7} {'worst unmet':>11}")
+    print(f"{'village':20} {'homes':>5} {'LP s':>6} {'opt s':>6} {'sims':>5} {'NPC':>11} {'bound':>11} {'gap':>7} {'worst unmet':>11}"
+          f" {'P2P capex':>10} {'SA capex':>10} {'SA NPC':>10} {'SA worst':>8}")
     for path in sorted(SAMPLES.glob("*/site.yaml")):
         site = load_site(path)
         solar, loads = solar_resource(site, seed=0), build_loads(site, seed=0)
@@ -38,13 +40,22 @@ def main() -> dict:
         sim = simulate_site(site, design, solar, loads, p2p=True)
         npc = cash_flows_for(CostInputs.from_site(site), design, sim, p2p=True).npc
         sims = int(design.notes[0].split(":")[1].split("whole-village")[0])
+        costs = CostInputs.from_site(site)
+        p2p_capex = cash_flows_for(costs, design, sim, p2p=True).capex
+        sa = standalone_design(site, solar, loads, seed=0, start=bound)      # the P2P search's seed (memo)
+        sa_sim = simulate_site(site, sa, solar, loads, p2p=False)
+        sa_cf = cash_flows_for(costs, sa, sa_sim, p2p=False)
         gap = npc / bound.npc - 1.0
         name = path.parent.name
         rows[name] = {"homes": loads.n_homes, "lp_s": round(t_lp, 2), "optimize_s": round(t_opt, 2), "simulations": sims,
                       "npc": round(npc, 1), "npc_lower_bound": round(bound.npc, 1), "gap": round(gap, 4),
-                      "max_home_unmet_fraction": round(float(np.max(sim.unmet_fraction)), 4)}
+                      "max_home_unmet_fraction": round(float(np.max(sim.unmet_fraction)), 4),
+                      "p2p_capex": round(p2p_capex, 1), "standalone_capex": round(sa_cf.capex, 1),
+                      "standalone_npc": round(sa_cf.npc, 1),
+                      "standalone_max_home_unmet_fraction": round(float(np.max(sa_sim.unmet_fraction)), 4)}
         print(f"{name:20} {loads.n_homes:5d} {t_lp:6.2f} {t_opt:6.2f} {sims:5d} {npc:11,.0f} {bound.npc:11,.0f} "
-              f"{gap:7.1%} {np.max(sim.unmet_fraction):11.4f}", flush=True)
+              f"{gap:7.1%} {np.max(sim.unmet_fraction):11.4f} {p2p_capex:10,.0f} {sa_cf.capex:10,.0f} {sa_cf.npc:10,.0f} "
+              f"{np.max(sa_sim.unmet_fraction):8.4f}", flush=True)
     result = {"benchmark": "sizing", "villages": rows, "max_gap": max(r["gap"] for r in rows.values())}
     print(json.dumps(result))
     return result

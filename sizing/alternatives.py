@@ -26,7 +26,7 @@ from .design import Design, rule_of_thumb_design
 from .errors import InfeasibleError
 from .loads import Loads
 from .lp_bound import LPBound, npc_lower_bound
-from .optimize import optimize_design
+from .optimize import optimize_design, standalone_design
 from .schema import Site
 from .simulate import failures_for, simulate_site
 from .dispatch import simulate
@@ -60,8 +60,12 @@ def _fixed_npc_and_capex(costs: CostInputs, n: int, *, distribution: bool) -> tu
     return cf.npc, cf.capex
 
 
-def minigrid_design(site: Site, solar: SolarResult, loads: Loads, *, max_evaluations: int = 200) -> tuple[Design, object, dict]:
+def minigrid_design(site: Site, solar: SolarResult, loads: Loads, *, max_evaluations: int = 150,
+                    start: LPBound | None = None) -> tuple[Design, object, dict]:
     """The central mini-grid: one bus with the village's load / (1 − distribution losses).
+
+    ``start``: the run's LP bound (pooled sizes), the search's starting shape; without it
+    the optimiser solves the bus's own LP (~1 s).
 
     Returns the one-bus design, its simulated year and its ``alternatives`` entry.
     """
@@ -76,7 +80,7 @@ def minigrid_design(site: Site, solar: SolarResult, loads: Loads, *, max_evaluat
         if getattr(g, "existing", None) is not None:
             g.existing = None                               # home systems do not feed a central plant
     design = optimize_design(plant_site, solar, bus, p2p=False, failed=np.zeros(bus_kw.shape, dtype=bool),
-                             max_evaluations=max_evaluations, on_infeasible="best_effort")
+                             max_evaluations=max_evaluations, on_infeasible="best_effort", start=start)
     sim = simulate(dispatch_inputs(plant_site, design, solar, bus, p2p=False, failed=None))
     costs = CostInputs.from_site(site)
     plant = cash_flows_for(costs, design, sim, p2p=False)
@@ -130,11 +134,11 @@ def alternatives(site: Site, solar: SolarResult, loads: Loads, seed: int = 0, *,
     sim = simulate_site(site, design, solar, loads, p2p=True, seed=seed)
     out["p2p"] = _entry(design, sim, cash_flows_for(costs, design, sim, p2p=True))
 
-    sa = optimize_design(site, solar, loads, p2p=False, seed=seed, start=bound, on_infeasible="best_effort")
+    sa = standalone_design(site, solar, loads, seed=seed, start=bound)   # searched once per run (memo)
     sa_sim = simulate_site(site, sa, solar, loads, p2p=False, seed=seed)
     out["standalone"] = _entry(sa, sa_sim, cash_flows_for(costs, sa, sa_sim, p2p=False))
 
-    out["minigrid"] = minigrid_design(site, solar, loads)[2]
+    out["minigrid"] = minigrid_design(site, solar, loads, start=bound)[2]
 
     rot = rule_of_thumb_design(site, solar, loads)
     rot_sim = simulate_site(site, rot, solar, loads, p2p=True, seed=seed)

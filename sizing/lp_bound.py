@@ -28,7 +28,12 @@ HiGHS, over the full simulated year (every hour, no representative days) in whic
 * per-home gensets are pooled into one genset (their ratings add up to at least the
   pooled peak they serve);
 * existing systems: ``new PV ≥ total PV − total existing PV`` (a relaxation of the
-  per-home ``max(pv_i − existing_i, 0)``).
+  per-home ``max(pv_i − existing_i, 0)``). Existing PV and batteries stay installed in
+  every design the tool builds (they are a floor of the optimiser, the rule of thumb and
+  fixed sizes), so ``P ≥ P_exist`` and ``B ≥ B_exist`` hold for every design bounded —
+  exact constraints, not relaxations (on the SHS-retrofit sample the battery floor
+  alone lifts the bound by 12 %: the LP can no longer "remove" the existing batteries
+  and skip their replacements).
 
 Every relaxation enlarges the feasible set or lowers a cost, so the LP optimum is ≤ the
 NPC of any design the kernel can simulate meeting the targets. The per-home fixed costs
@@ -41,7 +46,7 @@ LP, for hours t = 1..T (T = 8760), η_c = η_d = √RTE, C = max C-rate, D = dep
     s.t. π_t·P + d_t − c_t + g_t + u_t ≥ L_t                   (balance; surplus curtailed)
          s_t = s_{t−1} + η_c·c_t − d_t/η_d,  s_0 free in [(1−D)B, B]
          (1−D)·B ≤ s_t ≤ B,   c_t ≤ C·B,   d_t ≤ C·B,   g_t ≤ G
-         Σ u_t ≤ f·Σ L_t,     P ≥ P_exist,  P_new ≥ P − P_exist,  B_new ≥ B − B_exist
+         Σ u_t ≤ f·Σ L_t,  P ≥ P_exist,  B ≥ B_exist,  P_new ≥ P − P_exist,  B_new ≥ B − B_exist
          all variables ≥ 0 (G = 0 without diesel)
 """
 from __future__ import annotations
@@ -196,8 +201,10 @@ def npc_lower_bound(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
     Notes
     -----
     The formulation and every relaxation are listed in the module docstring. The bound is
-    valid for any design with every home's unmet fraction ≤ ``sizing.max_unmet_fraction``,
-    linked or standalone (a standalone design is one more restriction of the pooled LP).
+    valid for any design with every home's unmet fraction ≤ ``sizing.max_unmet_fraction``
+    that keeps the existing systems; with ``p2p=True`` the constant counts a P2P link per
+    home (a bound for linked designs), with ``p2p=False`` it does not (standalone designs,
+    one more restriction of the pooled LP).
 
     Time resolution: the LP runs over the full year with ``hours_per_step`` consecutive
     hours merged into one step (energies summed, state of charge bounded at step ends,
@@ -244,6 +251,7 @@ def npc_lower_bound(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
     lo = np.zeros(ncol)
     hi = np.full(ncol, inf)
     lo[iP] = exist_pv
+    lo[iB] = exist_bat          # existing batteries stay installed in every design (a floor there too)
     if not diesel:
         hi[ig] = hi[iGt] = hi[iG] = 0.0
 

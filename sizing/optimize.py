@@ -5,29 +5,33 @@ dispatch kernel (fast path) and costed by :func:`~p2p_size.economics.cashflow.ca
 — the same NPC the report shows — and it counts only if every home's unmet fraction is
 ≤ ``sizing.max_unmet_fraction``. The method (``docs/sizing.md``):
 
-1. **Parameterisation.** Home i of household group g gets ``PV_i = m_i·a_g·PV⁰_i`` and
-   ``B_i = m_i·b_g·B⁰_i`` where ``PV⁰, B⁰`` are its rule-of-thumb sizes (so the factors
-   are "times the installer's rule"), and a genset rating ``c·peak`` (``c`` times the
-   village's coincident peak load for a shared genset, times each home's own peak for
-   per-home gensets). Factors a, b live on a log scale in [1/64, 20] (below 1/64 the size
-   is zero, so "no battery" is reachable); c in [0, 2]. Existing systems are a floor.
-2. **Feasible start.** The rule of thumb (a = b = m = 1, c = 1); while some home misses
-   the target, every factor doubles (c → 2). If the target is still missed at the bounds
-   the target is infeasible: :class:`~p2p_size.sizing.errors.InfeasibleError` says how
-   close the bounds get and what would make it feasible.
-3. **Pattern search over the group factors** (a_g, b_g, c): poll each coordinate both
-   ways, the PV-for-battery trade of each group (a_g up, b_g down and back), all groups'
-   PV, all batteries, all sizes together, and storage-for-diesel trades; accept the first
-   feasible move that lowers the NPC and repeat it while it keeps paying; halve the step
-   when no move pays (log₂ steps 1 → 1/32, i.e. ×2 → ×1.02).
-4. **Per-home trimming** (m_i): homes with slack (unmet well under the target — they
-   lean on neighbours or sit in the pool's sunny spot) shrink together by 30, 15, 8, 4,
-   2 %, kept while the village stays feasible and the NPC falls.
+1. **Parameterisation.** Home i of household group g gets ``PV_i = mp_i·a_g·PV⁰_i`` and
+   ``B_i = mb_i·b_g·B⁰_i`` where ``PV⁰, B⁰`` are its rule-of-thumb sizes (so the factors
+   are "times the installer's rule"), ``mp_i, mb_i`` per-home PV and battery multipliers,
+   and a genset rating ``c·peak`` (``c`` times the village's coincident peak load for a
+   shared genset, times each home's own peak for per-home gensets). Factors a, b live on a
+   log scale in [1/64, 20] (below 1/64 the size is zero, so "no battery" is reachable);
+   c in [0, 2]. Existing systems are a floor.
+2. **Feasible starts**, the cheapest kept: the LP's pooled sizes spread like the rule of
+   thumb and grown until every home meets the target (if the target is still missed at
+   the bounds it is infeasible: :class:`~p2p_size.sizing.errors.InfeasibleError` says how
+   close the bounds get and what would make it feasible); the rule of thumb; and, for the
+   P2P design, the standalone optimum (:func:`standalone_design`, same PV and batteries,
+   homes linked, genset at its total rating or smaller). Only improvements are accepted
+   afterwards, so the P2P NPC is never above "standalone + links" when that is feasible.
+3. **Pattern search over the group factors** (a_g, b_g, c): each coordinate both ways,
+   PV-for-battery trades, all groups together, storage/PV-for-diesel trades; the first
+   feasible move that lowers the NPC is taken and repeated while it pays; the step
+   halves when none pays.
+4. **Per-home moves**: homes with slack shrink in proportion to it (batteries, PV, both);
+   homes a move pushes over the target are put back (≤ 3 repairs); kept if every home
+   meets the target and the NPC falls. Then 3 and 4 again at finer steps.
 
 Every candidate is a full-year simulation with the run's failures, so the result is
 feasible by construction; no final repair is needed. Cost: one simulation plus one
-cash-flow evaluation per candidate (~15 ms for 200 homes), capped by
-``max_evaluations`` (default 500) and optionally by ``time_budget_s``.
+cash-flow evaluation per candidate (≈ 2 ms + 0.11 ms per home), with a deterministic
+default budget :func:`auto_evaluations` (~2 s, + 40 % for the standalone seed);
+``max_evaluations`` and ``time_budget_s`` override it.
 """
 from __future__ import annotations
 
@@ -46,7 +50,7 @@ from .schema import Site
 from .simulate import dispatch_inputs, failures_for
 from .solar import SolarResult
 
-__all__ = ["optimize_design", "SizeBounds", "BOUNDS", "Candidate"]
+__all__ = ["optimize_design", "standalone_design", "auto_evaluations", "SizeBounds", "BOUNDS", "Candidate"]
 
 _FLOOR_LOG2 = -6.0           # factor 2^-6 = 1/64 of the rule of thumb; below it the size is 0
 _TOL = 1e-12                 # feasibility tolerance on the unmet fraction [-]
@@ -78,7 +82,8 @@ class Candidate:
     """One evaluated design: its sizes, simulated year and village NPC [currency]."""
 
     z: np.ndarray            # log2 PV factors per group, log2 battery factors per group, diesel factor c
-    m: np.ndarray            # per-home multipliers (N,)
+    mp: np.ndarray           # per-home PV multipliers (N,)
+    mb: np.ndarray           # per-home battery multipliers (N,)
     design: Design
     sim: SimulationResult
     npc: float
@@ -121,8 +126,8 @@ class _Search:
         self.cache: dict[bytes, Candidate] = {}
 
     # -- budget ---------------------------------------------------------------------
-    def exhausted(self) -> bool:
-        if self.evaluations >= self.max_evaluations:
+    def exhausted(self, cap: int | None = None) -> bool:
+        if self.evaluations >= (self.max_evaluations if cap is None else min(cap, self.max_evaluations)):
             return True
         return self.deadline is not None and time.perf_counter() > self.deadline
 
@@ -139,12 +144,12 @@ class _Search:
         z[2 * G] = np.clip(z[2 * G], 0.0, self.bounds.diesel_max_factor) if self.has_diesel else 0.0
         return z
 
-    def design(self, z: np.ndarray, m: np.ndarray) -> Design:
+    def design(self, z: np.ndarray, mp: np.ndarray, mb: np.ndarray) -> Design:
         G = self.n_groups
         fa = np.where(z[:G] < _FLOOR_LOG2, 0.0, np.exp2(z[:G]))[self.group]
         fb = np.where(z[G:2 * G] < _FLOOR_LOG2, 0.0, np.exp2(z[G:2 * G]))[self.group]
-        pv = np.minimum(m * fa, self.bounds.pv_max_factor) * self.pv_ref
-        bat = np.minimum(m * fb, self.bounds.battery_max_factor) * self.bat_ref
+        pv = np.minimum(mp * fa, self.bounds.pv_max_factor) * self.pv_ref
+        bat = np.minimum(mb * fb, self.bounds.battery_max_factor) * self.bat_ref
         pv = np.maximum(pv, self.existing_pv)
         bat = np.maximum(bat, self.existing_bat)
         c = float(z[2 * G])
@@ -153,20 +158,21 @@ class _Search:
         shared = c * self.village_peak if self.placement == "shared" else 0.0
         return Design(pv, bat, diesel, shared, self.existing_pv, self.existing_bat, "optimize", self.placement)
 
-    def evaluate(self, z: np.ndarray, m: np.ndarray) -> Candidate:
+    def evaluate(self, z: np.ndarray, mp: np.ndarray, mb: np.ndarray | None = None) -> Candidate:
         z = self.clip(z)
-        key = z.tobytes() + m.tobytes()
+        mb = mp if mb is None else mb
+        key = z.tobytes() + mp.tobytes() + mb.tobytes()
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        d = self.design(z, m)
+        d = self.design(z, mp, mb)
         inputs = replace(self.base, pv_kwp=d.pv_kwp, battery_kwh=d.battery_kwh, diesel_kw=d.diesel_kw,
                          shared_diesel_kw=d.shared_diesel_kw, diesel_placement=d.placement)
         sim = simulate(inputs)
         npc = cash_flows_for(self.costs, d, sim, p2p=self.p2p).npc
         self.evaluations += 1
         excess = float(np.max(sim.unmet_fraction - self.targets)) if sim.n_homes else 0.0
-        cand = Candidate(z, m, d, sim, npc, excess)
+        cand = Candidate(z, mp.copy(), mb.copy(), d, sim, npc, excess)
         self.cache[key] = cand
         return cand
 
@@ -217,8 +223,8 @@ def _infeasible(search: _Search, at_bounds: Candidate) -> InfeasibleError:
 
 def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool = True, seed: int = 0,
                     failed: np.ndarray | None = None, time_budget_s: float | None = None,
-                    max_evaluations: int = 500, bounds: SizeBounds = BOUNDS, start=None,
-                    on_infeasible: str = "raise") -> Design:
+                    max_evaluations: int | None = None, bounds: SizeBounds = BOUNDS, start=None,
+                    on_infeasible: str = "raise", seed_standalone: bool = True) -> Design:
     """Per-home PV, battery and genset sizes that minimise the village NPC (see module notes).
 
     Parameters
@@ -236,8 +242,9 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
         Outage mask to size against; default: the site's ``failures`` drawn with ``seed``.
     time_budget_s : float, optional
         Wall-clock limit of the search [s]; the best feasible design found so far is returned.
-    max_evaluations : int
-        Cap on whole-village simulations.
+    max_evaluations : int, optional
+        Cap on whole-village simulations; default :func:`auto_evaluations` (deterministic,
+        ~2 s on this machine). The standalone seed gets another 40 % of it.
     bounds : SizeBounds
         Largest sizes allowed.
     start : LPBound, optional
@@ -249,6 +256,9 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
         :class:`InfeasibleError` (the run's own design), or (the standalone alternative,
         which must still be shown) relax each home that cannot meet it to what it reaches
         at the bounds + 5 % and say so in the notes.
+    seed_standalone : bool
+        With ``p2p``, search the standalone optimum first and start from it (sizes
+        unchanged, homes linked) when it is feasible and cheaper than the other starts.
 
     Returns
     -------
@@ -262,23 +272,32 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
         When the target cannot be met within ``bounds``.
     """
     t0 = time.perf_counter()
+    own_failures = failed is None
     if failed is None:
         failed = failures_for(site, *loads.load_kw.shape, seed=seed)
+    n = loads.n_homes
+    if max_evaluations is None:
+        max_evaluations = auto_evaluations(n)
+    if start is None:
+        from .lp_bound import npc_lower_bound
+        start = npc_lower_bound(site, solar, loads, p2p=p2p)
+    # the standalone optimum, with its own budget share, as a start of the P2P search
+    sa = None
+    if p2p and seed_standalone and n > 1:
+        sa = standalone_design(site, solar, loads, seed=seed, failed=None if own_failures else failed, start=start, bounds=bounds,
+                               max_evaluations=max(int(max_evaluations * _STANDALONE_SHARE), 40),
+                               time_budget_s=None if time_budget_s is None else time_budget_s * _STANDALONE_SHARE)
     s = _Search(site, solar, loads, p2p=p2p, failed=failed, bounds=bounds,
                 max_evaluations=max_evaluations, time_budget_s=time_budget_s)
     G = s.n_groups
-    n = loads.n_homes
     ones = np.ones(n)
     z = np.zeros(2 * G + 1)
     z[2 * G] = 1.0 if s.has_diesel else 0.0
 
-    # 1. feasible start: the LP's pooled sizes spread like the rule of thumb, grown until
-    #    every home meets the target (the rule of thumb itself is the fallback)
+    # 1. feasible starts: the LP's pooled sizes spread like the rule of thumb, grown until
+    #    every home meets the target; the rule of thumb; the standalone optimum (+ links)
     rot = s.evaluate(z, ones)
     start_npc = rot.npc
-    if start is None:
-        from .lp_bound import npc_lower_bound
-        start = npc_lower_bound(site, solar, loads, p2p=p2p)
     z_lp = z.copy()
     z_lp[:G] = math.log2(max(start.pv_kwp_total, 1e-12) / max(s.pv_ref.sum(), 1e-12))
     z_lp[G:2 * G] = math.log2(max(start.battery_kwh_total, 1e-12) / max(s.bat_ref.sum(), 1e-12))
@@ -293,9 +312,7 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
             if on_infeasible != "best_effort":
                 raise _infeasible(s, best)
             s.targets = np.maximum(s.targets, best.sim.unmet_fraction * 1.05 + 1e-4)
-            relaxed = int(np.sum(s.targets > s.target))
-            best = s.evaluate(best.z, ones)   # cached: now feasible against the relaxed targets
-            best = Candidate(best.z, best.m, best.design, best.sim, best.npc,
+            best = Candidate(best.z, best.mp, best.mb, best.design, best.sim, best.npc,
                              float(np.max(best.sim.unmet_fraction - s.targets)))
             s.cache.clear()
             break
@@ -305,54 +322,44 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
         if s.has_diesel:
             z[2 * G] = min(z[2 * G] + 0.25, bounds.diesel_max_factor)
         best = s.evaluate(z, ones)
+    started = "the perfect-foresight LP's pooled sizes"
     if rot.feasible and rot.npc < best.npc:
-        best = rot
+        best, started = rot, "the rule of thumb"
+    sa_cand = None
+    if sa is not None:
+        # same PV and batteries, homes linked; the genset (if any) at the standalone's total
+        # rating and at smaller ones (a shared genset serves the coincident peak, not the sum)
+        z_sa, mp_sa, mb_sa = _as_search_point(s, sa)
+        ratings = [z_sa[2 * G]] + ([z_sa[2 * G] * k for k in (0.5, 0.25, 0.125)] + [0.0] if s.has_diesel else [])
+        for c in ratings:
+            z_c = z_sa.copy()
+            z_c[2 * G] = c
+            cand = s.evaluate(z_c, mp_sa, mb_sa)
+            if cand.feasible and (sa_cand is None or not sa_cand.feasible or cand.npc < sa_cand.npc):
+                sa_cand = cand
+            elif sa_cand is None:
+                sa_cand = cand
+        if sa_cand.feasible and sa_cand.npc < best.npc:
+            best, started = sa_cand, "the standalone optimum (same sizes, homes linked)"
     start_evals = s.evaluations
 
-    # 2. pattern search on the group factors
-    dirs = _directions(G, s.has_diesel)
-    step = 1.0
-    iterations = 0
-    while step >= 1.0 / 32 and not s.exhausted():
-        improved = False
-        for d in dirs:
-            if s.exhausted():
-                break
-            cand = s.evaluate(best.z + step * d, ones)
-            if cand.feasible and cand.npc < best.npc * (1 - 1e-9):
-                while cand.feasible and cand.npc < best.npc * (1 - 1e-9):   # keep going while it pays
-                    best = cand
-                    if s.exhausted():
-                        break
-                    cand = s.evaluate(best.z + step * d, ones)
-                improved = True
-                iterations += 1
-        if not improved:
-            step /= 2.0
-
-    # 3. per-home trimming of homes with slack
-    trims = 0
-    for frac in (0.3, 0.15, 0.08, 0.04, 0.02):
-        while not s.exhausted():
-            slack = best.sim.unmet_fraction < 0.5 * s.targets - _TOL
-            if not slack.any():
-                break
-            m = best.m * np.where(slack, 1.0 - frac, 1.0)
-            cand = s.evaluate(best.z, m)
-            if cand.feasible and cand.npc < best.npc * (1 - 1e-9):
-                best = cand
-                trims += 1
-            else:
-                break
+    # 2. pattern search on the group factors (coarse), 3. per-home moves, then both finer
+    budget = s.max_evaluations
+    moves = _pattern_search(s, best, steps=(1.0, 1.0 / 8), cap=start_evals + int(0.4 * (budget - start_evals)))
+    best, iterations = moves
+    best, trims = _per_home(s, best, steps=(0.3, 0.15, 0.08), cap=start_evals + int(0.75 * (budget - start_evals)))
+    best, it2 = _pattern_search(s, best, steps=(1.0 / 8, 1.0 / 32), cap=start_evals + int(0.85 * (budget - start_evals)))
+    best, tr2 = _per_home(s, best, steps=(0.08, 0.04, 0.02), cap=budget)
+    iterations += it2
+    trims += tr2
 
     worst = float(np.max(best.sim.unmet_fraction)) if n else 0.0
     notes = [
         f"optimised for the least village NPC with{'' if p2p else 'out'} sharing in the loop: "
         f"{s.evaluations} whole-village simulations of the full year in {time.perf_counter() - t0:.1f} s "
-        f"({start_evals} to reach a feasible start, {iterations} pattern-search moves, {trims} per-home trims)",
+        f"({start_evals} to reach a feasible start, {iterations} pattern-search moves, {trims} per-home moves)",
         f"every home meets max_unmet_fraction {s.target:g} (worst home {worst:.2%}); "
-        f"NPC {best.npc:,.0f} vs {start_npc:,.0f} for the rule of thumb; search started from the "
-        f"perfect-foresight LP's pooled sizes",
+        f"NPC {best.npc:,.0f} vs {start_npc:,.0f} for the rule of thumb; search started from {started}",
         f"size bounds: {bounds.describe()}",
     ]
     relaxed = int(np.sum(s.targets > s.target))
@@ -360,8 +367,112 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
         notes[1] = (f"{relaxed} of {n} homes cannot meet max_unmet_fraction {s.target:g} within the size bounds "
                     f"(outages with no neighbours to lean on); they were sized to what the bounds reach "
                     f"(worst home {worst:.2%} unmet), every other home meets it")
+    if sa is not None and sa_cand is not None and not sa_cand.feasible:
+        notes.append("the standalone optimum does not meet the target even with sharing; the P2P search started elsewhere")
     if s.exhausted():
-        notes.append("the search stopped at its evaluation or time budget; the design is feasible but may not be the least-cost one")
+        notes.append("the search stopped at its evaluation budget; the design is feasible but may not be the least-cost one")
     if s.placement != site.equipment.diesel.placement:
         notes.append("standalone homes: the shared genset becomes one genset per home")
     return replace(best.design, notes=notes)
+
+
+def _pattern_search(s: _Search, best: Candidate, *, steps: tuple[float, float], cap: int) -> tuple[Candidate, int]:
+    """Poll the group-factor directions (per-home multipliers fixed) from ``steps[0]`` down to ``steps[1]``."""
+    dirs = _directions(s.n_groups, s.has_diesel)
+    step = steps[0]
+    iterations = 0
+    while step >= steps[1] - 1e-12 and not s.exhausted(cap):
+        improved = False
+        for d in dirs:
+            if s.exhausted(cap):
+                break
+            cand = s.evaluate(best.z + step * d, best.mp, best.mb)
+            if cand.feasible and cand.npc < best.npc * (1 - 1e-9):
+                while cand.feasible and cand.npc < best.npc * (1 - 1e-9):   # keep going while it pays
+                    best = cand
+                    if s.exhausted(cap):
+                        break
+                    cand = s.evaluate(best.z + step * d, best.mp, best.mb)
+                improved = True
+                iterations += 1
+        if not improved:
+            step /= 2.0
+    return best, iterations
+
+
+def _per_home(s: _Search, best: Candidate, *, steps, cap: int) -> tuple[Candidate, int]:
+    """Per-home moves: homes with slack shrink (PV and battery separately), in proportion to
+    their slack; homes a move pushes over the target are put back (up to 3 repairs) and the
+    move counts only if the whole village stays feasible and the NPC falls."""
+    moves = 0
+    scale = max(s.target, 1e-3)
+    for frac in steps:
+        progress = True
+        while progress and not s.exhausted(cap):
+            progress = False
+            for kind in ("battery", "pv", "both"):
+                if s.exhausted(cap):
+                    break
+                slack = np.clip((s.targets - best.sim.unmet_fraction) / scale, 0.0, 1.0)
+                if s.target <= 0.0:
+                    slack = np.where(best.sim.unmet_fraction <= _TOL, 1.0, 0.0)
+                if not np.any(slack > 0.02):
+                    return best, moves
+                shrink = 1.0 - frac * slack
+                mp = best.mp * shrink if kind in ("pv", "both") else best.mp.copy()
+                mb = best.mb * shrink if kind in ("battery", "both") else best.mb.copy()
+                cand = s.evaluate(best.z, mp, mb)
+                for _ in range(3):
+                    if cand.feasible or s.exhausted(cap):
+                        break
+                    bad = cand.sim.unmet_fraction > s.targets + _TOL
+                    mp = np.where(bad, best.mp, mp)
+                    mb = np.where(bad, best.mb, mb)
+                    cand = s.evaluate(best.z, mp, mb)
+                if cand.feasible and cand.npc < best.npc * (1 - 1e-9):
+                    best = cand
+                    moves += 1
+                    progress = True
+    return best, moves
+
+
+def _as_search_point(s: _Search, d: Design) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A design's sizes as a point (z = rule-of-thumb factors 1, per-home multipliers) of search ``s``."""
+    G = s.n_groups
+    z = np.zeros(2 * G + 1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        mp = np.where(s.pv_ref > 0, np.asarray(d.pv_kwp, float) / s.pv_ref, 0.0)
+        mb = np.where(s.bat_ref > 0, np.asarray(d.battery_kwh, float) / s.bat_ref, 0.0)
+    if s.has_diesel:
+        total = float(np.sum(d.diesel_kw)) + float(d.shared_diesel_kw)
+        peak = s.village_peak if s.placement == "shared" else float(s.home_peak.sum())
+        z[2 * G] = total / max(peak, 1e-12)
+    return z, mp, mb
+
+
+def auto_evaluations(n_homes: int) -> int:
+    """Default evaluation budget of the P2P search: ~2 s of whole-village simulations on
+    this 2-core machine (a simulation + cash flows costs ≈ 2 ms + 0.11 ms per home), at
+    least 80, at most 500; the standalone seed gets another 40 % of it."""
+    return int(np.clip(2.0 / (0.002 + 1.1e-4 * n_homes), 80, 500))
+
+
+_STANDALONE_SHARE = 0.4
+_MEMO: list = []
+
+
+def standalone_design(site: Site, solar: SolarResult, loads: Loads, *, seed: int = 0, failed=None, start=None,
+                      bounds: SizeBounds = BOUNDS, max_evaluations: int | None = None,
+                      time_budget_s: float | None = None) -> Design:
+    """The standalone optimum (``p2p=False``, best effort), remembered for the run's
+    :func:`~.alternatives.alternatives` so it is searched once per run."""
+    for key, design in _MEMO:
+        if key[0] is site and key[1] is solar and key[2] is loads and key[3] == seed and failed is None:
+            return design
+    design = optimize_design(site, solar, loads, p2p=False, seed=seed, failed=failed, start=start, bounds=bounds,
+                             max_evaluations=max_evaluations, time_budget_s=time_budget_s,
+                             on_infeasible="best_effort")
+    if failed is None:      # the run's own outages: remember it for the alternatives
+        _MEMO.insert(0, ((site, solar, loads, seed), design))
+        del _MEMO[2:]
+    return design

@@ -5,7 +5,7 @@ import numpy as np
 from numpy.testing import assert_allclose
 
 from p2p_size.economics.cashflow import CostInputs, cash_flows_for
-from p2p_size.sizing.design import rule_of_thumb_design
+from p2p_size.sizing.design import per_home, rule_of_thumb_design
 from p2p_size.sizing.loads import build_loads
 from p2p_size.sizing.lp_bound import _npc_each, npc_lower_bound, unit_costs
 from p2p_size.sizing.optimize import optimize_design
@@ -37,3 +37,5 @@ def test_bound_below_optimised_and_rule_of_thumb_designs():
         assert bound.npc <= cash_flows_for(costs, design, sim, p2p=True).npc
     assert bound.hours_used == 8760 and "pooled village" in bound.method_note
     assert np.isfinite(bound.pv_kwp_total) and bound.diesel_kw_total == 0.0
+    # existing SHS batteries stay installed in every design, so they are a floor in the LP too
+    assert bound.battery_kwh_total >= float(per_home(site, loads, "existing.battery_kwh").sum()) - 1e-6
