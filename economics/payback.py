@@ -9,6 +9,8 @@ project is NaN here and ``None`` in ``summary.json`` — never a made-up number.
 """
 from __future__ import annotations
 
+import functools
+
 from dataclasses import dataclass
 
 import numpy as np
@@ -237,12 +239,17 @@ class Payback:
     simple_payback_years: np.ndarray
     discounted_payback_years: np.ndarray
     npv: np.ndarray
-    irr: np.ndarray
     village_net_cash_flow: np.ndarray
     village_simple_payback_years: float
     village_discounted_payback_years: float
     village_npv: float
     village_irr: float
+
+    @functools.cached_property
+    def irr(self) -> np.ndarray:
+        """Per-home IRR (N,) [fraction/year], NaN when undefined; computed when first asked
+        (a polynomial root per home: the sensitivity runs never need it)."""
+        return irr(self.net_cash_flow)
 
 
 def compare(project_cost, baseline_cost, p2p_income, discount_rate: float) -> Payback:
@@ -278,7 +285,6 @@ def compare(project_cost, baseline_cost, p2p_income, discount_rate: float) -> Pa
         simple_payback_years=payback_years(net),
         discounted_payback_years=payback_years(net * df),
         npv=net @ df,
-        irr=irr(net),
         village_net_cash_flow=village,
         village_simple_payback_years=float(payback_years(village)),
         village_discounted_payback_years=float(payback_years(village * df)),
