@@ -85,6 +85,33 @@ def run(
 
 @app.command()
 @_maps_errors
+def batch(
+    sites: List[Path] = typer.Argument(..., help="Site files, or folders holding *.yaml and */site.yaml site files."),
+    out: Path = typer.Option(Path("out"), "-o", "--out", help="Output folder: one folder per village, plus comparison.* and batch.log."),
+    workers: Optional[int] = typer.Option(None, "--workers", min=1, help="Local worker processes (default: all cores)."),
+    scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Run on the Dask cluster of this scheduler, tcp://HOST:PORT."),
+    rank_by: str = typer.Option("lcoe", "--rank-by", help="Rank villages by lcoe, payback, affordability, co2 or unmet."),
+    format: str = typer.Option("html,pdf", "--format", help="Report formats: html, pdf or html,pdf (villages and comparison)."),
+    no_p2p: bool = typer.Option(False, "--no-p2p", help="Simulate standalone homes (no sharing)."),
+    seed: int = typer.Option(0, "--seed", help="Seed of the synthetic weather, loads and failures (every village)."),
+    timeout: Optional[float] = typer.Option(None, "--timeout", help="Stop a village after this many seconds (local workers)."),
+    force: bool = typer.Option(False, "--force", help="Rerun every village, also those unchanged since their last good result."),
+    allow_outside_paths: bool = typer.Option(
+        False, "--allow-outside-paths", help="Accept data files outside each site file's folder."
+    ),
+):
+    """Run many villages (one failing never stops the others) and rank them in comparison.csv/html/pdf."""
+    from .batch import run_batch
+
+    result = run_batch(sites, out, workers=workers, scheduler=scheduler, rank_by=rank_by,
+                       formats=commands.parse_formats(format), seed=seed, p2p=not no_p2p, timeout=timeout,
+                       resume=not force, allow_outside_paths=allow_outside_paths, console=console)
+    if result.exit_code:
+        raise typer.Exit(result.exit_code)
+
+
+@app.command()
+@_maps_errors
 def validate(
     sites: List[Path] = typer.Argument(..., help="Site files to check."),
     allow_outside_paths: bool = typer.Option(False, "--allow-outside-paths"),
