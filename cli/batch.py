@@ -500,14 +500,15 @@ def rank(outcomes: Sequence[Outcome], rank_by: str = "lcoe") -> list[Outcome]:
     return sorted(outcomes, key=order)
 
 
-def comparison_rows(ranked: Sequence[Outcome]) -> list[dict]:
-    """The renderers' rows: each village's summary plus ``village``, ``status``, ``error``..."""
+def comparison_rows(ranked: Sequence[Outcome], rank_by: str = "lcoe") -> list[dict]:
+    """The renderers' rows, in rank order: each village's summary plus ``village``,
+    ``status``, ``error``, ``rank`` and ``ranked_by`` (what the order means)."""
     rows = []
     for k, o in enumerate(ranked, 1):
         base = dict(o.summary) if o.summary else {"site": o.village.slug}
         base.pop("homes", None)
         base.update({"village": o.village.slug, "status": o.status, "error_type": o.error_type, "error": o.error,
-                     "rank": k if o.ok else None, "resumed": o.resumed, "site_file": str(o.village.site_path),
+                     "rank": k if o.ok else None, "ranked_by": RANKINGS[rank_by][2], "resumed": o.resumed, "site_file": str(o.village.site_path),
                      "output_dir": str(o.village.out_dir)})
         rows.append(base)
     return rows
@@ -532,7 +533,7 @@ def write_comparison(result: BatchResult, formats: Sequence[str]) -> dict[str, P
     """Write comparison.csv (always) and comparison.html / .pdf (per ``formats``) atomically."""
     from ..templates.render import render_comparison_html, render_comparison_pdf
 
-    rows = comparison_rows(result.outcomes)
+    rows = comparison_rows(result.outcomes, result.rank_by)
     names = ["comparison.csv"] + [f"comparison.{f}" for f in ("html", "pdf") if f in formats]
     with staged_outputs(result.out_dir) as stage:
         (stage / "comparison.csv").write_text(comparison_csv(result.outcomes), encoding="utf-8")

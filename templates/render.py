@@ -504,10 +504,17 @@ def render_pdf(result, path: Path, html: str | None = None) -> Path:
 def comparison_context(rows: list[dict]) -> dict:
     """The batch comparison: villages ranked and charted from their ``summary.json`` dicts.
 
-    Ranking: feasible villages first (when a ``verdict`` is given), then by LCOE
-    (cheapest first); villages without an LCOE last.
+    Ranking: the rows' own order when they carry a ``rank`` (the batch ranks by the
+    user's ``--rank-by``); otherwise feasible villages first (when a ``verdict`` is
+    given), then by LCOE (cheapest first), villages without an LCOE last. Rows whose
+    ``status`` is ``failed`` are listed apart with their error.
     """
     order = {"feasible": 0, "feasible with subsidy": 1, "not feasible": 2}
+    ranked = any("rank" in s for s in rows)
+    failed = [{"site": s.get("site") or s.get("village", "?"),
+               "error": f"{s.get('error_type') or 'error'}: {s.get('error') or ''}".strip()}
+              for s in rows if s.get("status") == "failed"]
+    rows = [s for s in rows if s.get("status") != "failed"]
     items = []
     for s in rows:
         ec, af, co2, e = s.get("economics", {}), s.get("affordability", {}), s.get("co2", {}), s.get("energy", {})
@@ -525,7 +532,8 @@ def comparison_context(rows: list[dict]) -> dict:
             "_lcoe": lcoe if _finite(lcoe) else None, "_afford": af.get("share_households_affordable"),
             "_co2": co2.get("avoided_annual_t"), "_payback": ec.get("simple_payback_years"),
         })
-    items.sort(key=lambda r: r["_key"])
+    if not ranked:
+        items.sort(key=lambda r: r["_key"])
     for k, r in enumerate(items, 1):
         r["rank"] = k
     currencies = sorted({r["currency"] for r in items})
@@ -539,7 +547,9 @@ def comparison_context(rows: list[dict]) -> dict:
             "payback": charts.comparison_bars(names, [r["_payback"] for r in items], "simple payback [years]",
                                               charts.PALETTE["load"], missing="beyond project life"),
         }
-    return {"rows": items, "cur": cur, "mixed": len(currencies) > 1, "has_status": any(r["status"] for r in items),
+    return {"rows": items, "failed": failed, "ranked_by": rows[0].get("ranked_by") if ranked and rows else None,
+            "cur": cur, "mixed": len(currencies) > 1,
+            "has_status": any(r["status"] for r in items),
             "charts": chart, "css": _css(), "version": VERSION}
 
 

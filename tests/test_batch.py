@@ -103,6 +103,9 @@ def test_a_broken_village_is_listed_with_its_error_and_the_others_complete(villa
         assert {"summary.json", "homes.csv", "report.html", "inputs.sha256"} <= {p.name for p in (out / s).iterdir()}
     assert not (out / "broken").exists() or not (out / "broken" / "summary.json").exists()
     assert (out / "comparison.html").is_file() and not (out / "comparison.pdf").exists()
+    html = (out / "comparison.html").read_text(encoding="utf-8")
+    assert "could not be evaluated" in html and "SiteError" in html and "location.latitude" in html
+    assert "Ranked by LCOE, cheapest first" in html
     log = (out / "batch.log").read_text(encoding="utf-8")
     assert "broken: FAILED (SiteError" in log and "location.latitude" in log
     assert "villages" in result.output and "1 failed" in result.output  # the progress bar and the summary
