@@ -210,14 +210,14 @@ def plan(sites: Sequence[Path], out_dir: Path) -> list[Village]:
     ``p2p-size run`` names its default folder), made filesystem-safe; repeated slugs get
     ``_2``, ``_3``... in order.
     """
-    from .commands import _slug
+    from .commands import slug
 
     out_dir = Path(out_dir).resolve()
     used: set[str] = set()
     villages = []
     for site in sites:
         site = Path(site).resolve()
-        base = _slug(site.parent.name if site.stem == "site" else site.stem)
+        base = slug(site.parent.name if site.stem == "site" else site.stem)
         slug, n = base, 1
         while slug in used:
             n += 1
@@ -233,7 +233,7 @@ def input_digest(site_path: Path, options: RunOptions) -> Optional[str]:
     Covers the p2p-size version, the seed, P2P on/off, the report formats, the site
     file's bytes and the bytes of every data file it names (a missing one as such).
     """
-    from ..sizing.site import _data_files, read_yaml
+    from ..sizing.site import data_files, read_yaml
 
     site_path = Path(site_path)
     try:
@@ -246,7 +246,7 @@ def input_digest(site_path: Path, options: RunOptions) -> Optional[str]:
     h.update(json.dumps(header, sort_keys=True).encode())
     h.update(b"\0site\0" + raw)
     base = site_path.resolve().parent
-    for key, rel in _data_files(data):
+    for key, rel in data_files(data):
         h.update(f"\0{key}\0{rel}\0".encode())
         path = Path(rel).expanduser()
         path = path if path.is_absolute() else base / path

@@ -136,7 +136,7 @@ def validate(sites: Iterable[Path], *, allow_outside_paths: bool = False,
 
 
 # --------------------------------------------------------------------------- init
-def _slug(name: str) -> str:
+def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "site"
 
 
@@ -154,7 +154,7 @@ def init(name: str | None, *, force: bool = False, console: Console | None = Non
     """Write a commented starter site file; refuse to overwrite unless ``force``."""
     console = console or Console()
     village = name or "My village"
-    path = Path(f"{_slug(name)}.yaml" if name else "site.yaml")
+    path = Path(f"{slug(name)}.yaml" if name else "site.yaml")
     if path.exists() and not force:
         raise P2PSizeError(Problem(str(path), "", "file exists; not overwritten", "choose another name or pass --force"))
     write_text_atomic(path, starter_text(village, path.name))

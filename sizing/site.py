@@ -324,7 +324,7 @@ def validate_data(data: dict, file: str) -> Site:
 
 
 # --------------------------------------------------------------------------- data files
-def _data_files(data: dict) -> list[tuple[str, str]]:
+def data_files(data: dict) -> list[tuple[str, str]]:
     """(key path, relative path) of every data file a parsed site mapping names."""
     files = []
     solar = data.get("solar")
@@ -408,7 +408,7 @@ def load_site(path: str | Path, *, check_files: bool = True, allow_outside_paths
     data = read_yaml(path)
     base = path.resolve().parent
     parsed: dict = {}
-    problems = check_data_files(_data_files(data), base, file, allow_outside_paths, parsed) if check_files else []
+    problems = check_data_files(data_files(data), base, file, allow_outside_paths, parsed) if check_files else []
     try:
         site = validate_data(data, file)
     except SiteError as exc:  # report the data files' problems in the same breath
@@ -421,4 +421,4 @@ def load_site(path: str | Path, *, check_files: bool = True, allow_outside_paths
     return site
 
 
-__all__ = ["load_site", "read_yaml", "validate_data", "check_data_files", "P2PSizeError"]
+__all__ = ["load_site", "read_yaml", "validate_data", "data_files", "check_data_files", "P2PSizeError"]
