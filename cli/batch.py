@@ -210,14 +210,14 @@ def plan(sites: Sequence[Path], out_dir: Path) -> list[Village]:
     ``p2p-size run`` names its default folder), made filesystem-safe; repeated slugs get
     ``_2``, ``_3``... in order.
     """
-    from .commands import slug
+    from .commands import slug as make_slug
 
     out_dir = Path(out_dir).resolve()
     used: set[str] = set()
     villages = []
     for site in sites:
         site = Path(site).resolve()
-        base = slug(site.parent.name if site.stem == "site" else site.stem)
+        base = make_slug(site.parent.name if site.stem == "site" else site.stem)
         slug, n = base, 1
         while slug in used:
             n += 1
