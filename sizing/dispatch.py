@@ -917,7 +917,7 @@ class SimulationResult:
 
         Returns
         -------
-        DataFrame with columns ``time, home, pv_kw, load_kw, served_kw, unmet_kw,
+        DataFrame (``home`` categorical when ``home_ids`` are given) with columns ``time, home, pv_kw, load_kw, served_kw, unmet_kw,
         soc_kwh, battery_kw (> 0 discharging), export_kw, import_kw,
         shared_diesel_received_kw, diesel_kw, diesel_dumped_kw, curtailed_kw``
         (float32 for the flows, to keep ``hourly.parquet`` small), rows ordered by
@@ -928,10 +928,11 @@ class SimulationResult:
             raise ValueError("no hourly series: call simulate(..., hourly=True)")
         n_hours, n_homes = h.load_kw.shape
         time = np.arange(n_hours) if timestamps is None else np.asarray(timestamps)
-        homes = np.arange(n_homes) if home_ids is None else np.asarray(home_ids)
+        codes = np.tile(np.arange(n_homes), n_hours)
         cols = {
             "time": np.repeat(time, n_homes),
-            "home": np.tile(homes, n_hours),
+            # a categorical: one label per home, not one string per row (T·N rows)
+            "home": codes if home_ids is None else pd.Categorical.from_codes(codes, categories=list(home_ids)),
         }
         series = {
             "pv_kw": h.pv_kw, "load_kw": h.load_kw, "served_kw": h.served_kw,

@@ -59,7 +59,6 @@ class RunResult:
         timestamps = pd.date_range("2023-01-01", periods=self.sim.n_hours, freq="h")
         frame = self.sim.hourly_frame(timestamps=timestamps, home_ids=self.loads.home_ids)
         frame = frame.drop(columns=["served_kw"])
-        frame["home"] = frame["home"].astype("category")
         flows = [c for c in frame.columns if c.endswith(("_kw", "_kwh"))]
         frame[flows] = frame[flows].round(4).astype("float32")
         try:
