@@ -131,3 +131,19 @@ def test_sharing_helps_the_homes_whose_systems_failed(small_site_data, tmp_path)
     assert r["failed_homes"] > 0
     assert r["unmet_kwh_failed_homes_with_sharing"] < r["unmet_kwh_failed_homes_without_sharing"]
     assert r["unmet_hours_failed_homes_with_sharing"] < r["unmet_hours_failed_homes_without_sharing"]
+
+
+def test_a_village_too_large_for_memory_is_refused_early(small_site_data, tmp_path, monkeypatch):
+    from tests.conftest import write_site
+
+    small_site_data["households"][0]["count"] = 5000
+    path = write_site(tmp_path, small_site_data)
+    monkeypatch.delenv("P2P_SIZE_MAX_MEMORY_GB", raising=False)
+    res = runner.invoke(app, ["run", str(path), "-o", str(tmp_path / "out")])
+    assert res.exit_code == 2
+    assert "GB limit" in res.output and "P2P_SIZE_MAX_MEMORY_GB" in res.output
+    assert not (tmp_path / "out").exists()
+    # the estimate for the 200-home sample stays well inside the default limit
+    from p2p_size.sizing.pipeline import check_memory
+
+    assert check_memory(load_site(SAMPLE_SITES[0])) < 4
