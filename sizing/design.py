@@ -69,11 +69,7 @@ def per_home(site: Site, loads: Loads, attr: str) -> np.ndarray:
 
 def design_month_peak_sun_hours(solar: SolarResult) -> float:
     """Worst month's mean daily plane-of-array irradiation [kWh/m2/day] = peak sun hours [h/day]."""
-    poa = np.asarray(solar.poa_w_m2, dtype=float)
-    days = np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
-    edges = np.concatenate([[0], np.cumsum(days * 24)])
-    monthly = [poa[edges[m]:edges[m + 1]].sum() / 1000.0 / days[m] for m in range(12)]
-    return float(min(monthly))
+    return float(solar.monthly_poa_kwh_m2_day.min())
 
 
 def _diesel(site: Site, loads: Loads, n: int) -> tuple[np.ndarray, float]:

@@ -24,7 +24,7 @@ from .market import settle_site
 from .optimize import optimize_design
 from .pricing import Settlement
 from .simulate import simulate_site
-from .solar import SolarResult, solar_resource
+from .solar import SolarResult, hourly_index, solar_resource
 from ..economics.cashflow import CostInputs
 from ..economics.sensitivity import sensitivity, tornado_records
 from ..economics.verdict import verdict
@@ -57,7 +57,7 @@ class RunResult:
         ``served_kw`` is left out (``load_kw − unmet_kw``). Without pyarrow the same
         table goes to ``hourly.csv.gz``.
         """
-        timestamps = pd.date_range("2023-01-01", periods=self.sim.n_hours, freq="h")
+        timestamps = hourly_index()[: self.sim.n_hours]
         frame = self.sim.hourly_frame(timestamps=timestamps, home_ids=self.loads.home_ids)
         frame = frame.drop(columns=["served_kw"])
         flows = [c for c in frame.columns if c.endswith(("_kw", "_kwh"))]

@@ -226,10 +226,15 @@ class SolarResult:
     @property
     def monthly_ghi_kwh_m2_day(self) -> np.ndarray:
         """Mean daily global horizontal irradiation of each month [kWh/m2/day], (12,)."""
-        return _monthly_daily_mean(np.asarray(self.ghi_w_m2, dtype=float)) / 1000.0
+        return monthly_daily_mean(np.asarray(self.ghi_w_m2, dtype=float)) / 1000.0
+
+    @property
+    def monthly_poa_kwh_m2_day(self) -> np.ndarray:
+        """Mean daily plane-of-array irradiation of each month [kWh/m2/day] = peak sun hours, (12,)."""
+        return monthly_daily_mean(np.asarray(self.poa_w_m2, dtype=float)) / 1000.0
 
 
-def _monthly_daily_mean(hourly: np.ndarray) -> np.ndarray:
+def monthly_daily_mean(hourly: np.ndarray) -> np.ndarray:
     """Mean daily sum of an hourly series in each month of the canonical year, (12,)."""
     month = hourly_index().month.to_numpy() - 1
     return np.bincount(month, weights=hourly, minlength=12) / DAYS_PER_MONTH
@@ -606,7 +611,7 @@ def synthesize_weather(latitude: float, longitude: float, altitude_m: float,
     g0, sin_alpha, solar_hour = hourly_extraterrestrial(latitude, longitude, tz)
     month = hourly_index().month.to_numpy() - 1
     day = np.arange(HOURS_PER_YEAR) // 24
-    h0_month = _monthly_daily_mean(g0)
+    h0_month = monthly_daily_mean(g0)
     monthly_kt, twilight_notes = _check_monthly_kt(target, h0_month)
     rng = np.random.default_rng(seed)
     daily_kt = daily_clearness_mtm(np.clip(monthly_kt, 0.05, MAX_MONTHLY_CLEARNESS), rng)

@@ -17,8 +17,10 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 
+from ..sizing.solar import DAYS_PER_MONTH  # noqa: E402
+
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-MONTH_START_DAY = np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30])
+MONTH_START_DAY = np.concatenate([[0], np.cumsum(DAYS_PER_MONTH)[:-1]])  # day of year each month starts
 SEASONS = ("Dec–Feb", "Mar–May", "Jun–Aug", "Sep–Nov")
 PALETTE = {"pv": "#f2a900", "battery": "#2a9d8f", "p2p": "#7b61ff", "diesel": "#6c757d",
            "unmet": "#d62828", "load": "#1d3557", "curtailed": "#e9c46a", "baseline": "#8d99ae",

@@ -49,8 +49,7 @@ def _css() -> str:
 def _calendar(n_hours: int):
     hours = np.arange(n_hours)
     day_of_year = hours // 24
-    month_starts = np.cumsum([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30])
-    month = np.searchsorted(month_starts, day_of_year, side="right") - 1
+    month = np.searchsorted(charts.MONTH_START_DAY, day_of_year, side="right") - 1
     season = ((month + 1) % 12) // 3  # Dec-Feb=0, Mar-May=1, Jun-Aug=2, Sep-Nov=3
     return month, hours % 24, season
 
