@@ -24,8 +24,9 @@ dispatch kernel (fast path) and costed by :func:`~p2p_size.economics.cashflow.ca
    feasible move that lowers the NPC is taken and repeated while it pays; the step
    halves when none pays.
 4. **Per-home moves**: homes with slack shrink in proportion to it (batteries, PV, both);
-   homes a move pushes over the target are put back (≤ 3 repairs); kept if every home
-   meets the target and the NPC falls. Then 3 and 4 again at finer steps.
+   homes a move pushes over the target are put back slightly larger than they were (≤ 3
+   repairs) — the move shifts size from homes with slack to the homes that set the
+   constraint; kept if every home meets the target and the NPC falls. Then 3 and 4 again at finer steps.
 
 Every candidate is a full-year simulation with the run's failures, so the result is
 feasible by construction; no final repair is needed. Cost: one simulation plus one
@@ -425,9 +426,12 @@ def _per_home(s: _Search, best: Candidate, *, steps, cap: int) -> tuple[Candidat
                 for _ in range(3):
                     if cand.feasible or s.exhausted(cap):
                         break
+                    # homes pushed over the target are put back, a little larger than before
+                    # (they lean on neighbours that just shrank)
                     bad = cand.sim.unmet_fraction > s.targets + _TOL
-                    mp = np.where(bad, best.mp, mp)
-                    mb = np.where(bad, best.mb, mb)
+                    grow = 1.0 + _REGROW * frac
+                    mp = np.where(bad, best.mp * (grow if kind != "battery" else 1.0), mp)
+                    mb = np.where(bad, best.mb * (grow if kind != "pv" else 1.0), mb)
                     cand = s.evaluate(best.z, mp, mb)
                 if cand.feasible and cand.npc < best.npc * (1 - 1e-9):
                     best = cand
@@ -458,6 +462,7 @@ def auto_evaluations(n_homes: int) -> int:
 
 
 _STANDALONE_SHARE = 0.4
+_REGROW = 0.5   # a home a per-home move pushes over the target comes back this × the step larger
 _MEMO: list = []
 
 

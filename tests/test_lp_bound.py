@@ -39,3 +39,16 @@ def test_bound_below_optimised_and_rule_of_thumb_designs():
     assert np.isfinite(bound.pv_kwp_total) and bound.diesel_kw_total == 0.0
     # existing SHS batteries stay installed in every design, so they are a floor in the LP too
     assert bound.battery_kwh_total >= float(per_home(site, loads, "existing.battery_kwh").sum()) - 1e-6
+
+
+def test_runs_of_surplus_and_deficit_hours_bound_like_hourly_steps():
+    # merging runs of PV-surplus / PV-deficit hours is a relaxation of the hourly LP (never
+    # above it) and, the battery's charge being monotone inside a run, almost as tight
+    site = load_site(SAMPLES / "south_asia_shs" / "site.yaml")
+    solar, loads = solar_resource(site, seed=0), build_loads(site, seed=0)
+    hourly = npc_lower_bound(site, solar, loads, hours_per_step=1).npc
+    four = npc_lower_bound(site, solar, loads, hours_per_step=4).npc
+    runs = npc_lower_bound(site, solar, loads)
+    assert four <= runs.npc <= hourly * (1 + 1e-6)
+    assert runs.npc >= 0.99 * hourly
+    assert "run of PV-surplus or PV-deficit hours" in runs.method_note
