@@ -41,7 +41,9 @@ References
 from __future__ import annotations
 
 import difflib
-from dataclasses import dataclass
+import re
+import warnings
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
@@ -49,11 +51,13 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataFileError, Problem
+from .textfile import read_text, split_csv
 
 __all__ = [
     "ARCHETYPES",
     "HOURS_PER_YEAR",
     "MAX_PROFILE_FILE_BYTES",
+    "LoadProfile",
     "Loads",
     "appliance_loads",
     "archetype_loads",
@@ -65,7 +69,7 @@ __all__ = [
 
 HOURS_PER_YEAR = 8760
 HOURS_PER_LEAP_YEAR = 8784
-MAX_PROFILE_FILE_BYTES = 50 * 1024 * 1024
+MAX_PROFILE_FILE_BYTES = 50_000_000
 #: First hour of 29 February in a leap year that starts on 1 January 00:00: (31 + 28) days.
 _FEB29_FIRST_HOUR = (31 + 28) * 24
 
@@ -362,6 +366,35 @@ def vary_profile(
 # --------------------------------------------------------------------------------------
 # Measured profile from CSV
 # --------------------------------------------------------------------------------------
+#: Sub-hourly steps a timestamped profile may have; it is averaged to hourly means [min].
+SUBHOURLY_STEPS_MIN = (1, 2, 3, 5, 6, 10, 12, 15, 20, 30)
+#: Cells read as "no value": reported as empty, not as non-numeric.
+_BLANK_CELLS = ("", "nan", "na", "n/a", "null", "none", "-")
+#: The canonical year profile rows are mapped to (non-leap, as the weather's).
+_CANONICAL_YEAR = 2023
+_EXPECTED_COLUMNS = "load_kw[, timestamp]"
+
+
+@dataclass(frozen=True)
+class LoadProfile:
+    """One home's hourly demand read from a CSV file (:func:`read_load_profile`).
+
+    Attributes
+    ----------
+    load_kw : ndarray (8760,)
+        Hourly demand [kW], finite and >= 0; index 0 is 1 January 00:00-01:00.
+    source : str
+        The file's name.
+    notes : list of str
+        What was done to the data on the way in (averaged to hours, 29 February
+        dropped, rows moved to calendar order, a typical day repeated), for the report.
+    """
+
+    load_kw: np.ndarray
+    source: str
+    notes: list[str] = field(default_factory=list)
+
+
 def _rows_text(rows: np.ndarray, limit: int = 8) -> str:
     """'row 5' / 'rows 3, 17, 44 and 12 more'."""
     rows = [int(r) for r in rows]
@@ -372,35 +405,45 @@ def _rows_text(rows: np.ndarray, limit: int = 8) -> str:
     return f"rows {shown}{more}"
 
 
-def read_load_profile(path: str | Path, key: str) -> np.ndarray:
+def read_load_profile(path: str | Path, key: str) -> LoadProfile:
     """Read one home's hourly demand from a CSV file.
 
     Parameters
     ----------
     path : str or pathlib.Path
-        CSV file with a header line and a ``load_kw`` column [kW] (optionally a
-        ``timestamp`` column; other columns are ignored). Rows are hours:
+        Comma-separated text with a header line and a ``load_kw`` column [kW], and
+        optionally a ``timestamp`` column (ISO 8601, e.g. ``2023-01-01 13:00``); other
+        columns are ignored. Rows are hours:
 
-        * 8760 rows — one 365-day year, used as is;
+        * 8760 rows — one 365-day year;
         * 24 rows — one typical day, repeated for 365 days;
         * 8784 rows — a leap year: 29 February is dropped (found from ``timestamp``
-          when there is one, else taken to be the 60th day, hours 1416–1439 counted from 0).
+          when there is one, else taken to be the 60th day, rows 1418–1441 counting
+          the header as row 1).
+
+        With timestamps, rows may also be a regular sub-hourly series (1–30 min steps
+        that divide the hour), averaged to hourly means; a year may start on any date
+        and is moved to calendar order keeping each row's month, day and hour (as the
+        weather is); a leap year whose 29 February was already removed is accepted.
     key : str
         Site-file key that names the file, e.g. ``households[2].load_profile_file``;
         used in error messages.
 
     Returns
     -------
-    load_kw : ndarray (8760,)
-        Hourly demand [kW], finite and >= 0.
+    LoadProfile
+        ``load_kw`` (8760,) hourly demand [kW], finite and >= 0, and notes saying
+        what was done to the data.
 
     Raises
     ------
     DataFileError
-        With every problem found: missing or unreadable file, file over 50 MB, no
-        ``load_kw`` column, wrong number of rows, empty/NaN, non-numeric, infinite or
-        negative cells (with their row numbers as a spreadsheet shows them: the header
-        line is row 1), unparseable timestamps or timestamps that are not hourly steps.
+        With every problem found: missing or unreadable file, file over 50 MB, a
+        spreadsheet or binary file, columns separated by ``;`` or tabs, decimal
+        commas, no ``load_kw`` column, wrong number of rows, empty/NaN, non-numeric,
+        infinite or negative cells, unreadable, duplicate, missing or backward
+        timestamps — each with its row numbers as a spreadsheet shows them (the
+        header line is row 1).
     """
     path = Path(path)
     file = str(path)
@@ -409,68 +452,67 @@ def read_load_profile(path: str | Path, key: str) -> np.ndarray:
         return Problem(file=file, key=f"{key} ({where})" if where else key,
                        message=message, fix=fix, value=value)
 
-    if not path.exists():
-        raise DataFileError([problem(
-            "load profile file not found",
-            "check the path; relative paths are relative to the site file's folder")])
-    if not path.is_file():
-        raise DataFileError([problem(
-            "expected a CSV file but this path is a folder",
-            "point load_profile_file at the CSV file itself")])
-    size = path.stat().st_size
-    if size > MAX_PROFILE_FILE_BYTES:
-        raise DataFileError([problem(
-            f"file is {size / 1024 ** 2:.1f} MB; a load profile file may be at most "
-            f"{MAX_PROFILE_FILE_BYTES // 1024 ** 2} MB (8760 hourly rows take well under 1 MB)",
-            "keep only the timestamp and load_kw columns, hourly, for one year")])
+    text, notes = read_text(path, key, what="load profile file", max_bytes=MAX_PROFILE_FILE_BYTES,
+                            expected="write the hourly demand in kW under a 'load_kw' header line")
+    header, rows, row = split_csv(text, file, key, _EXPECTED_COLUMNS)
+    columns = {name: i for i, name in enumerate(header)}
+    stamp_column = next((i for i, name in enumerate(header) if name.lower() == "timestamp"), None)
+    n_rows = len(rows)
 
-    try:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False, skipinitialspace=True,
-                            encoding="utf-8-sig")
-    except pd.errors.EmptyDataError:
-        raise DataFileError([problem(
-            "file is empty; expected a header line with a load_kw column and 24, 8760 or "
-            "8784 hourly rows", "write the hourly demand in kW under a 'load_kw' header")]) from None
-    except UnicodeDecodeError:
-        raise DataFileError([problem(
-            "file is not UTF-8 text (is it a spreadsheet or a binary file?)",
-            "export the sheet as CSV (comma-separated, UTF-8)")]) from None
-    except (pd.errors.ParserError, ValueError, OSError) as exc:
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise DataFileError([problem(
-            f"cannot read the file as CSV: {first}",
-            "check that every line has the same number of comma-separated fields")]) from None
-
-    columns = {str(c).strip(): c for c in frame.columns}
     problems: list[Problem] = []
-    n_rows = len(frame)
-    if n_rows not in (24, HOURS_PER_YEAR, HOURS_PER_LEAP_YEAR):
-        problems.append(problem(
-            f"expected 8760 hourly rows (one year), 24 (one typical day) or 8784 (a leap "
-            f"year) below the header, got {n_rows} rows",
-            "give one value per hour: a full year, or one typical day to be repeated",
-            value=n_rows))
+    if n_rows == 0:
+        raise DataFileError(_row_count_problems(0, None, problem, subhourly_hint=False))
     if "load_kw" not in columns:
         lower = {name.lower(): name for name in columns}
         close = difflib.get_close_matches("load_kw", list(lower), n=1, cutoff=0.5)
         hint = f" (did you mean {lower[close[0]]!r}?)" if close else ""
-        fix = "name the column with the hourly demand in kW exactly 'load_kw' in the header line"
-        separator = next((sep for sep in (";", "\t") if any(sep in name for name in columns)), None)
-        if separator:
-            fix = (f"the file seems to separate columns with {separator!r}; save it as CSV with "
-                   "commas between columns and dots as decimal separator")
-        problems.append(problem(f"no 'load_kw' column; found columns {list(columns)}{hint}", fix))
+        problems.append(problem(f"no 'load_kw' column; found columns {header}{hint}",
+                                "name the column with the hourly demand in kW exactly 'load_kw' in the header line"))
+        if stamp_column is None:
+            problems += _row_count_problems(n_rows, None, problem)
         raise DataFileError(problems)
 
-    # Rows are numbered as a spreadsheet (or an editor) shows them: the header is row 1.
-    row = np.arange(2, n_rows + 2)
-    text = frame[columns["load_kw"]].astype(str).str.strip()
+    text_kw = pd.Series([r[columns["load_kw"]] for r in rows], dtype=object).astype(str).str.strip()
+    problems += _value_problems(text_kw, row, problem)
+    values = pd.to_numeric(text_kw, errors="coerce").to_numpy(dtype=float)
+
+    if stamp_column is None:
+        problems += _row_count_problems(n_rows, None, problem)
+        if problems:
+            raise DataFileError(problems)
+        return LoadProfile(_by_position(values, notes), path.name, notes)
+
+    stamps, iso, stamp_notes, stamp_problems = _parse_stamps([r[stamp_column] for r in rows], row, problem)
+    problems += stamp_problems
+    if stamps is None:  # unreadable timestamps: the row count can still be checked
+        problems += _row_count_problems(n_rows, None, problem, subhourly_hint=False)
+        raise DataFileError(problems)
+    step_min, step_problems = _step_problems(stamps, row, problem, iso)
+    problems += step_problems
+    if not step_problems:
+        problems += _row_count_problems(n_rows, (stamps, step_min), problem)
+    if problems:
+        raise DataFileError(problems)
+    notes += stamp_notes
+    hourly = pd.Series(values, index=stamps)
+    if step_min < 60:
+        hourly = hourly.resample("h").mean().dropna()  # an hour with no rows is an already-dropped Feb 29
+        notes.append(f"averaged from {step_min:g}-minute data to hourly means")
+    load_kw, more_notes, problems = _calendar_order(hourly, problem)
+    if problems:
+        raise DataFileError(problems)
+    return LoadProfile(load_kw, path.name, notes + more_notes)
+
+
+def _value_problems(text: pd.Series, row: np.ndarray, problem) -> list[Problem]:
+    """Empty/NaN, non-numeric, infinite and negative demand cells, each with its rows."""
     values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
-    blank = text.str.lower().isin(["", "nan", "na", "n/a", "null", "none", "-"]).to_numpy()
+    blank = text.str.lower().isin(_BLANK_CELLS).to_numpy()
     non_numeric = np.isnan(values) & ~blank
     infinite = np.isinf(values)
     negative = values < 0
     col = "column load_kw"
+    problems = []
     if blank.any():
         problems.append(problem(
             f"{blank.sum()} empty or NaN cell(s); every hour needs a demand value in kW",
@@ -478,9 +520,11 @@ def read_load_profile(path: str | Path, key: str) -> np.ndarray:
             where=f"{_rows_text(row[blank])}, {col}"))
     if non_numeric.any():
         bad = text.to_numpy()[non_numeric]
+        comma = any(re.fullmatch(r"-?\d+,\d+", v) for v in bad)
         problems.append(problem(
             f"{non_numeric.sum()} non-numeric cell(s); expected numbers in kW such as 0.35, "
-            f"got {', '.join(repr(v) for v in bad[:3])}{' ...' if len(bad) > 3 else ''}",
+            f"got {', '.join(repr(v) for v in bad[:3])}{' ...' if len(bad) > 3 else ''}"
+            f"{'; values like 0,35 use a decimal comma' if comma else ''}",
             "use a dot as decimal separator and no units or thousands separators",
             where=f"{_rows_text(row[non_numeric])}, {col}"))
     if infinite.any():
@@ -494,48 +538,196 @@ def read_load_profile(path: str | Path, key: str) -> np.ndarray:
             f"demand must be >= 0 kW",
             "remove generation or meter-reversal values; demand is never negative",
             where=f"{_rows_text(row[negative])}, {col}"))
+    return problems
 
-    feb29 = None
-    if "timestamp" in columns:
-        stamp_text = frame[columns["timestamp"]].astype(str).str.strip()
-        try:
-            stamps = pd.to_datetime(stamp_text, errors="coerce", format="mixed")
-        except (ValueError, TypeError):   # mixed UTC offsets
-            stamps = pd.to_datetime(stamp_text, errors="coerce", format="mixed", utc=True)
-        bad_stamp = stamps.isna().to_numpy()
-        if bad_stamp.any():
-            problems.append(problem(
-                f"{bad_stamp.sum()} timestamp(s) could not be read as a date and time",
-                "use ISO 8601, e.g. 2023-01-01 13:00, or drop the timestamp column",
-                where=f"{_rows_text(row[bad_stamp])}, column timestamp",
-                value=stamp_text.to_numpy()[bad_stamp][0]))
-        elif n_rows > 1:
-            step_h = stamps.diff().dt.total_seconds().to_numpy()[1:] / 3600.0
-            off = np.flatnonzero(step_h != 1.0)
-            if off.size:
-                i = off[0]
-                problems.append(problem(
-                    f"timestamps must advance by exactly 1 hour; from row {row[i]} to row "
-                    f"{row[i + 1]} they move by {step_h[i]:g} h ({off.size} such step(s) in "
-                    f"the file)",
-                    "give one row per hour, in order, without gaps or repeats",
-                    where=f"row {row[i + 1]}, column timestamp", value=stamp_text.iloc[i + 1]))
-            elif n_rows == HOURS_PER_LEAP_YEAR:
-                feb29 = ((stamps.dt.month == 2) & (stamps.dt.day == 29)).to_numpy()
-                if feb29.sum() != 24:
-                    feb29 = None  # the timestamps mark no leap day: drop by position
 
-    if problems:
-        raise DataFileError(problems)
+def _row_count_problems(n_rows: int, timed, problem, subhourly_hint: bool = True) -> list[Problem]:
+    """Wrong number of rows: 24, 8760 or 8784 hours are expected.
 
-    if n_rows == 24:
+    ``timed`` is ``(stamps, step_min)`` for a timestamped file (sub-hourly rows count
+    as the hours they cover), None otherwise (a row count that is a multiple of a year
+    or day gets a hint that the data may be sub-hourly, unless ``subhourly_hint`` is False).
+    """
+    if timed is not None:
+        stamps, step_min = timed
+        per_hour = 60.0 / step_min
+        n_hours = n_rows / per_hour
+        aligned = step_min >= 60 or stamps[0].minute == 0  # sub-hourly rows are averaged per clock hour
+        if n_hours in (24, HOURS_PER_YEAR, HOURS_PER_LEAP_YEAR) and aligned:
+            return []
+        what = (f"{n_rows} rows of {step_min:g}-minute data ({n_hours:g} hours)" if step_min < 60
+                else f"{n_rows} rows")
+        start = "" if aligned else f", starting at {stamps[0]:%H:%M} instead of a full hour"
+        return [problem(
+            f"expected 8760 hourly rows (one year), 24 (one typical day) or 8784 (a leap year) below the "
+            f"header, got {what} from {stamps[0]:%Y-%m-%d %H:%M} to {stamps[-1]:%Y-%m-%d %H:%M}{start}",
+            "give one value per hour (or per sub-hourly step, starting at hh:00): a full year, or one "
+            "typical day to be repeated", value=n_rows)]
+    if n_rows in (24, HOURS_PER_YEAR, HOURS_PER_LEAP_YEAR):
+        return []
+    hint, fix = "", "give one value per hour: a full year, or one typical day to be repeated"
+    for per_hour in (60 // s for s in reversed(SUBHOURLY_STEPS_MIN) if subhourly_hint):
+        if n_rows in (24 * per_hour, HOURS_PER_YEAR * per_hour, HOURS_PER_LEAP_YEAR * per_hour):
+            hint = (f"; {n_rows} rows = {per_hour} x {n_rows // per_hour} looks like "
+                    f"{60 // per_hour}-minute data")
+            fix = ("add a 'timestamp' column (ISO 8601, e.g. 2023-01-01 00:15) so the rows are averaged "
+                   "to hourly means, or average them to hours yourself")
+            break
+    return [problem(
+        f"expected 8760 hourly rows (one year), 24 (one typical day) or 8784 (a leap year) below the "
+        f"header, got {n_rows} rows{hint}", fix, value=n_rows)]
+
+
+def _by_position(values: np.ndarray, notes: list[str]) -> np.ndarray:
+    """8760 hourly values from 24, 8760 or 8784 rows without timestamps."""
+    if len(values) == 24:
+        notes.append("one typical day repeated for 365 days")
         return np.tile(values, 365)
-    if n_rows == HOURS_PER_LEAP_YEAR:
-        if feb29 is None:
-            feb29 = np.zeros(n_rows, dtype=bool)
-            feb29[_FEB29_FIRST_HOUR:_FEB29_FIRST_HOUR + 24] = True
-        return values[~feb29]
+    if len(values) == HOURS_PER_LEAP_YEAR:
+        notes.append("8784 rows without timestamps taken as a leap year from 1 January; "
+                     "rows 1418-1441 (29 February) dropped")
+        keep = np.ones(len(values), dtype=bool)
+        keep[_FEB29_FIRST_HOUR:_FEB29_FIRST_HOUR + 24] = False
+        return values[keep]
     return values
+
+
+def _parse_stamps(cells: list[str], row: np.ndarray, problem):
+    """Timestamps as naive local (standard) time, whether they were ISO 8601, notes, problems.
+
+    ISO 8601 is read as written; timestamps with a UTC offset are moved to the local
+    standard time of the smallest offset (summer time is undone). Other formats are
+    tried as a fallback, but day/month order is ambiguous in them, so if the series
+    they give is not regular the problem says so.
+    """
+    text = pd.Series(cells, dtype=object).astype(str).str.strip()
+    where = "column timestamp"
+    iso = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+    bad = iso.isna().to_numpy()
+    if not bad.any():
+        aware = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).to_numpy()
+        if aware.any() and not aware.all():
+            return None, True, [], [problem(
+                f"{(~aware).sum()} timestamp(s) have no UTC offset while others do",
+                "write all timestamps the same way (all local time, or all with their offset)",
+                where=f"{_rows_text(row[~aware])}, {where}", value=text.to_numpy()[~aware][0])]
+        utc = pd.DatetimeIndex(iso.dt.tz_localize(None).to_numpy())
+        if not aware.any():
+            return utc, True, [], []
+        offsets_h = np.array([pd.Timestamp(s).utcoffset().total_seconds() / 3600.0 for s in text])
+        standard_h = float(offsets_h.min())
+        notes = ([f"daylight-saving timestamps moved to standard time UTC{standard_h:+g}"]
+                 if offsets_h.max() != standard_h else [])
+        return utc + pd.Timedelta(hours=standard_h), True, notes, []
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            other = pd.DatetimeIndex(pd.to_datetime(text, errors="coerce", format="mixed"))
+    except (ValueError, TypeError):  # e.g. several UTC offsets in a non-ISO format
+        other = pd.DatetimeIndex([pd.NaT] * len(text))
+    bad = other.isna()
+    if bad.any():
+        return None, False, [], [problem(
+            f"{bad.sum()} timestamp(s) could not be read as a date and time",
+            "use ISO 8601, e.g. 2023-01-01 13:00, or drop the timestamp column",
+            where=f"{_rows_text(row[bad])}, {where}", value=text.to_numpy()[bad][0])]
+    return other, False, [f"timestamps read from a non-ISO 8601 format such as {text.iloc[0]!r}"], []
+
+
+def _step_problems(stamps: pd.DatetimeIndex, row: np.ndarray, problem, iso: bool) -> tuple[float, list[Problem]]:
+    """The time step [min] and the problems of the series: repeats, disorder, gaps.
+
+    A leap year whose 29 February is missing is not a gap. ``iso`` False (the dates
+    were in another format) adds to each fix that day and month may have been swapped.
+    """
+    where = "column timestamp"
+    fix_iso = "" if iso else ("; write ISO 8601 timestamps (2023-01-31 13:00): in dates like 01/02/2023 "
+                              "day and month are ambiguous")
+    if len(stamps) < 2:
+        return 60.0, []
+    steps_min = np.diff(stamps.as_unit("s").asi8) / 60.0
+    dup = np.flatnonzero(steps_min == 0) + 1
+    if dup.size:
+        return 60.0, [problem(
+            f"{dup.size} duplicate timestamp(s): {', '.join(f'row {row[i]} repeats row {row[i - 1]} ({stamps[i]:%Y-%m-%d %H:%M})' for i in dup[:3])}"
+            f"{' ...' if dup.size > 3 else ''}",
+            "keep one row per time step" + fix_iso, where=f"{_rows_text(row[dup])}, {where}")]
+    back = np.flatnonzero(steps_min < 0) + 1
+    if back.size:
+        i = back[0]
+        return 60.0, [problem(
+            f"timestamps go backwards {back.size} time(s), first from row {row[i - 1]} ({stamps[i - 1]:%Y-%m-%d %H:%M}) "
+            f"to row {row[i]} ({stamps[i]:%Y-%m-%d %H:%M})",
+            "sort the rows by time" + fix_iso,
+            where=f"{_rows_text(row[back])}, {where}")]
+    step = float(pd.Series(steps_min).mode().iloc[0])
+    if step != 60 and step not in SUBHOURLY_STEPS_MIN:
+        return step, [problem(
+            f"the time step is {step:g} minutes; expected hourly rows, or a sub-hourly step that divides the hour "
+            f"({', '.join(map(str, SUBHOURLY_STEPS_MIN))} min)",
+            "give one row per hour" + fix_iso, where=where)]
+    feb29_gap = _leap_day_gaps(stamps, steps_min, step)
+    irregular = np.flatnonzero((steps_min != step) & ~feb29_gap) + 1
+    if irregular.size:
+        shown = ", ".join(f"row {row[i]} ({stamps[i]:%Y-%m-%d %H:%M} after {stamps[i - 1]:%Y-%m-%d %H:%M})"
+                          for i in irregular[:3])
+        missing = int(np.clip((steps_min[irregular - 1] - step) / step, 0, None).sum())
+        what = f"{missing} time step(s) missing" if (steps_min[irregular - 1] % step == 0).all() else "irregular steps"
+        return step, [problem(
+            f"{irregular.size} gap(s) in a {step:g}-minute series, {what}: {shown}{' ...' if irregular.size > 3 else ''}",
+            "fill the missing time steps so the series is regular and complete" + fix_iso,
+            where=f"{_rows_text(row[irregular])}, {where}")]
+    return step, []
+
+
+def _leap_day_gaps(stamps: pd.DatetimeIndex, steps_min: np.ndarray, step: float) -> np.ndarray:
+    """Which steps jump exactly over a leap year's 29 February (already removed)."""
+    after = stamps[1:]
+    return ((steps_min == step + 24 * 60) & after.is_leap_year & (after.month == 3) & (after.day == 1)
+            & (after.hour == 0) & (after.minute == 0))
+
+
+def _calendar_order(hourly: pd.Series, problem) -> tuple[np.ndarray, list[str], list[Problem]]:
+    """8760 hourly values in calendar order from a regular hourly series of 24, 8760 or 8784 hours.
+
+    A day is ordered by hour of day; a year keeps each row's month, day and hour in
+    2023 (29 February dropped), so it may start on any date; every hour of 2023 must
+    then be there once.
+    """
+    index = hourly.index
+    if len(hourly) == 24:
+        order = np.argsort(index.hour, kind="stable")
+        notes = ["one typical day repeated for 365 days"]
+        if index[0].hour != 0:
+            notes.append(f"the day starts at {index[0]:%H:%M}; hours put in clock order")
+        return np.tile(hourly.to_numpy()[order], 365), notes, []
+    notes = []
+    leap = (index.month == 2) & (index.day == 29)
+    if leap.any():
+        notes.append("29 February dropped (leap year)")
+    hourly, index = hourly[~leap], index[~leap]
+    moved = pd.to_datetime(pd.DataFrame({"year": _CANONICAL_YEAR, "month": index.month, "day": index.day,
+                                         "hour": index.hour}))
+    year = pd.date_range(f"{_CANONICAL_YEAR}-01-01", periods=HOURS_PER_YEAR, freq="h")
+    missing = year.difference(pd.DatetimeIndex(moved))
+    repeated = pd.DatetimeIndex(moved).duplicated()
+    if len(missing) or repeated.any():
+        span = f"{hourly.index[0]:%Y-%m-%d %H:%M} to {hourly.index[-1]:%Y-%m-%d %H:%M}"
+        what = []
+        for label, hours in (("missing", missing), ("there twice", pd.DatetimeIndex(moved[repeated]))):
+            if len(hours):
+                shown = ", ".join(t.strftime("%m-%d %H:00") for t in hours[:5])
+                more = f" and {len(hours) - 5} more" if len(hours) > 5 else ""
+                what.append(f"{len(hours)} hours of the year are {label} (month-day hour: {shown}{more})")
+        return hourly.to_numpy(), notes, [problem(
+            f"the rows from {span} are not one calendar year: {'; '.join(what)}",
+            "give exactly one year: 8760 hourly rows, or 8784 in a leap year (29 February is dropped)",
+            where="column timestamp")]
+    if index[0].month != 1 or index[0].day != 1 or index[0].hour != 0:
+        notes.append(f"the year starts on {index[0]:%Y-%m-%d %H:%M}; rows moved to calendar order "
+                     "keeping month, day and hour")
+    order = np.argsort(pd.DatetimeIndex(moved).asi8, kind="stable")
+    return hourly.to_numpy()[order], notes, []
 
 
 # --------------------------------------------------------------------------------------
@@ -735,12 +927,17 @@ class Loads:
         Household group names, in site-file order.
     home_ids : list of str
         One id per home, ``"<group name>-<number>"``, e.g. ``"low income-001"``.
+    notes : list of str
+        What was done to the groups' load profile files on the way in (averaged to
+        hours, 29 February dropped, ...), each starting with the group and the file,
+        e.g. ``"shop (shop.csv): averaged from 15-minute data to hourly means"``.
     """
 
     load_kw: np.ndarray
     group_of_home: np.ndarray
     group_names: list[str]
     home_ids: list[str]
+    notes: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         n = self.load_kw.shape[1] if self.load_kw.ndim == 2 else -1
@@ -786,15 +983,19 @@ def build_loads(site: Any, seed: int = 0) -> Loads:
     """
     groups = list(site.households)
     children = np.random.SeedSequence(seed).spawn(len(groups))
-    columns, group_of_home, home_ids = [], [], []
+    columns, group_of_home, home_ids, notes = [], [], [], []
     for i, (group, child) in enumerate(zip(groups, children)):
         rng = np.random.default_rng(child)
         count = int(group.count)
         variability = float(getattr(group, "load_variability", 0.0) or 0.0)
         if getattr(group, "load_profile_file", None):
-            path = Path(site.base_dir) / Path(group.load_profile_file).expanduser()
-            profile_kw = read_load_profile(path, key=f"households[{i}].load_profile_file")
-            load_kw = vary_profile(profile_kw, count, variability, rng)
+            key = f"households[{i}].load_profile_file"
+            if hasattr(site, "data_file"):  # read once: validation already parsed it
+                profile = site.data_file(key, group.load_profile_file, read_load_profile)
+            else:
+                profile = read_load_profile(Path(site.base_dir) / Path(group.load_profile_file).expanduser(), key)
+            notes.extend(f"{group.name} ({profile.source}): {note}" for note in profile.notes)
+            load_kw = vary_profile(profile.load_kw, count, variability, rng)
         elif getattr(group, "appliances", None):
             load_kw = appliance_loads(group.appliances, count, rng)
         else:
@@ -812,4 +1013,5 @@ def build_loads(site: Any, seed: int = 0) -> Loads:
                        else np.zeros(0, dtype=int)),
         group_names=[str(g.name) for g in groups],
         home_ids=home_ids,
+        notes=notes,
     )

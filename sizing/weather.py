@@ -24,10 +24,8 @@ and how to fix it; no pandas or pvlib exception escapes for bad input.
 """
 from __future__ import annotations
 
-import csv
 import io
 import json
-import re
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,6 +36,7 @@ import pandas as pd
 import pvlib
 
 from .errors import DataFileError, Problem
+from .textfile import read_text, split_csv
 
 #: Files larger than this are refused before being read [bytes].
 MAX_WEATHER_FILE_BYTES = 50_000_000
@@ -54,6 +53,8 @@ MAX_IRRADIANCE_W_M2 = 1500.0
 TEMP_AIR_RANGE_C = (-90.0, 65.0)
 #: Columns of the canonical frame.
 COLUMNS = ("ghi", "dni", "dhi", "temp_air")
+#: Said when a leap year's 29 February is dropped to fit the canonical year.
+LEAP_DAY_NOTE = "29 February dropped (leap year)"
 #: Sub-hourly steps accepted for a plain CSV (resampled to hourly means) [min].
 SUBHOURLY_STEPS_MIN = (1, 2, 3, 5, 6, 10, 12, 15, 20, 30)
 
@@ -156,29 +157,9 @@ def read_weather(path: Path, key: str = "solar.tmy_file") -> WeatherData:
 
 # --------------------------------------------------------------------------- file level
 def _read_text(path: Path, key: str) -> tuple[str, list[str]]:
-    """The file's text (utf-8, else latin-1) after existence and size checks."""
-    file = str(path)
-    if not path.is_file():
-        raise DataFileError([Problem(file, key, f"weather file not found: {path}",
-                                     "check the path; relative paths are relative to the site file's folder")])
-    size = path.stat().st_size
-    if size > MAX_WEATHER_FILE_BYTES:
-        raise DataFileError([Problem(
-            file, key,
-            f"weather file is {size / 1e6:.1f} MB; at most {MAX_WEATHER_FILE_BYTES / 1e6:.0f} MB is read "
-            "(one hourly year is about 0.5-2 MB)",
-            "give one typical year of hourly data; resample minute data to hourly before use")])
-    raw = path.read_bytes()
-    if raw[:2] == b"PK" or raw[:4] == b"\xd0\xcf\x11\xe0":
-        raise DataFileError([Problem(file, key, "this is a spreadsheet (Excel/zip), not a text weather file",
-                                     "export the sheet as CSV (comma separated, '.' decimals)")])
-    if not raw.strip():
-        raise DataFileError([Problem(file, key, "weather file is empty",
-                                     "give a TMY3, EPW, PVGIS TMY or plain CSV file with one hourly year")])
-    try:
-        return raw.decode("utf-8-sig"), []
-    except UnicodeDecodeError:
-        return raw.decode("latin-1"), ["file is not UTF-8; read as Latin-1"]
+    """The file's text after existence, size, binary and encoding checks (see :mod:`.textfile`)."""
+    return read_text(path, key, what="weather file", max_bytes=MAX_WEATHER_FILE_BYTES,
+                     expected="give a TMY3, EPW, PVGIS TMY or plain CSV file with one hourly year")
 
 
 def _detect_format(path: Path, text: str) -> str:
@@ -224,9 +205,9 @@ def _read_tmy3(text: str, file: str, key: str):
     except Exception as exc:  # noqa: BLE001 - any parse failure is the file's fault
         raise _fail(file, key, "TMY3", exc, "give an unmodified TMY3 file from NREL (header line, column line, 8760 rows)")
     frame = _to_float(raw.reindex(columns=list(COLUMNS)))
-    frame = _canonical_year(frame, date.dt.month.to_numpy(), date.dt.day.to_numpy(),
-                            hour_end.to_numpy() - 1, file, key)
     notes = ["TMY3 hour-ending labels shifted to hour-start; months moved to 2023"]
+    frame = _canonical_year(frame, date.dt.month.to_numpy(), date.dt.day.to_numpy(),
+                            hour_end.to_numpy() - 1, file, key, notes=notes)
     return frame, _meta(meta["latitude"], meta["longitude"], meta["altitude"], meta["TZ"]), notes
 
 
@@ -240,8 +221,8 @@ def _read_tmy2(text: str, file: str, key: str):
     frame["temp_air"] = frame["temp_air"] / 10.0  # TMY2 stores dry-bulb in tenths of degC
     month, day = raw["month"].astype(int).to_numpy(), raw["day"].astype(int).to_numpy()
     hour_start = raw["hour"].astype(int).to_numpy() - 1  # TMY2 hour 1 covers 00:00-01:00
-    frame = _canonical_year(frame, month, day, hour_start, file, key)
     notes = ["TMY2 hour-ending labels (1-24) moved to hour-start (0-23); months moved to 2023"]
+    frame = _canonical_year(frame, month, day, hour_start, file, key, notes=notes)
     return frame, _meta(meta["latitude"], meta["longitude"], meta["altitude"], meta["TZ"]), notes
 
 
@@ -257,8 +238,9 @@ def _read_epw(text: str, file: str, key: str):
     for col in ("ghi", "dni", "dhi"):
         frame.loc[frame[col] >= 9999, col] = np.nan
     frame.loc[frame["temp_air"] >= 99.9, "temp_air"] = np.nan
-    frame = _canonical_year(frame, month, day, hour_start, file, key)
-    return frame, _meta(meta["latitude"], meta["longitude"], meta["altitude"], meta["TZ"]), ["EPW months moved to 2023"]
+    notes = ["EPW months moved to 2023"]
+    frame = _canonical_year(frame, month, day, hour_start, file, key, notes=notes)
+    return frame, _meta(meta["latitude"], meta["longitude"], meta["altitude"], meta["TZ"]), notes
 
 
 def _read_pvgis_csv(text: str, file: str, key: str):
@@ -292,11 +274,12 @@ def _from_pvgis(raw: pd.DataFrame, meta: dict, file: str, key: str):
     offset_h = float(round(lon / 15.0))
     frame = _to_float(raw.reindex(columns=list(COLUMNS)))
     idx = raw.index
-    frame = _canonical_year(frame, idx.month.to_numpy(), idx.day.to_numpy(), idx.hour.to_numpy(), file, key)
-    # UTC -> local standard time: shift by the offset, wrapping the year end around
-    frame = pd.DataFrame(np.roll(frame.to_numpy(), int(offset_h), axis=0), index=frame.index, columns=frame.columns)
     notes = [f"PVGIS UTC times moved to local standard time UTC{offset_h:+.0f} (round(longitude/15)), "
              "year wrapped; months moved to 2023"]
+    frame = _canonical_year(frame, idx.month.to_numpy(), idx.day.to_numpy(), idx.hour.to_numpy(), file, key,
+                            notes=notes)
+    # UTC -> local standard time: shift by the offset, wrapping the year end around
+    frame = pd.DataFrame(np.roll(frame.to_numpy(), int(offset_h), axis=0), index=frame.index, columns=frame.columns)
     return frame, _meta(lat, lon, None if np.isnan(alt) else alt, offset_h), notes
 
 
@@ -313,11 +296,12 @@ def _meta(lat, lon, alt, tz) -> dict:
 
 # --------------------------------------------------------------------------- canonical year
 def _canonical_year(frame: pd.DataFrame, month, day, hour_start, file: str, key: str,
-                    row_label: Optional[np.ndarray] = None) -> pd.DataFrame:
+                    row_label: Optional[np.ndarray] = None, notes: Optional[list[str]] = None) -> pd.DataFrame:
     """Move rows to 2023 keeping month/day/hour, drop Feb 29, check the year is whole.
 
     Also checks values (NaN, negative or excessive irradiance, temperature range) and
-    raises one DataFileError with every problem found.
+    raises one DataFileError with every problem found. A dropped Feb 29 is said in
+    ``notes`` when given.
     """
     month, day, hour_start = (np.asarray(a, dtype=float) for a in (month, day, hour_start))
     if row_label is None:
@@ -326,6 +310,8 @@ def _canonical_year(frame: pd.DataFrame, month, day, hour_start, file: str, key:
                             errors="coerce")
     unreadable = stamps.isna().to_numpy() & ~((month == 2) & (day == 29))
     leap = (month == 2) & (day == 29)
+    if leap.any() and notes is not None:
+        notes.append(LEAP_DAY_NOTE)
     keep = ~leap & ~unreadable
     frame, labels = frame.loc[keep].copy(), row_label[keep]
     frame.index = pd.DatetimeIndex(stamps[keep])
@@ -419,6 +405,8 @@ def _fmt(v) -> str:
         return v.strftime("%m-%d %H:%M")
     if isinstance(v, (float, np.floating)):
         return f"{v:g}"
+    if isinstance(v, (int, np.integer)):
+        return str(int(v))
     return repr(v)
 
 
@@ -446,8 +434,6 @@ def _read_plain_csv(text: str, file: str, key: str):
     numeric["_line"] = table["_line"].to_numpy()
     hourly, more_notes = _to_hourly(numeric, file, key)
     notes += more_notes
-    if ((hourly.index.month == 2) & (hourly.index.day == 29)).any():
-        notes.append("Feb 29 dropped (leap year)")
     irr = hourly.reindex(columns=["ghi", "dni", "dhi"])
     tiny = irr.lt(0) & irr.ge(-NEGATIVE_IRRADIANCE_TOLERANCE_W_M2)
     if tiny.any().any():
@@ -456,43 +442,18 @@ def _read_plain_csv(text: str, file: str, key: str):
         notes.append(f"timestamps moved to {CANONICAL_YEAR} keeping month, day and hour")
     idx = hourly.index
     frame = _canonical_year(hourly.reindex(columns=list(COLUMNS)).astype(float), idx.month, idx.day, idx.hour,
-                            file, key, np.array([f"line {n}" for n in hourly["_line"]]))
+                            file, key, np.array([f"line {n:g}" for n in hourly["_line"]]), notes=notes)
     return frame, {"timezone_offset_h": tz_offset_h}, notes
 
 
 def _parse_table(text: str, file: str, key: str) -> pd.DataFrame:
-    """The CSV as a table of strings; fatal structural problems raise at once."""
-    lines = text.splitlines()
-    header = lines[0]
-    for sep, name in ((";", "semicolons (;)"), ("\t", "tabs")):
-        if sep in header and "," not in header:
-            decimal = any(_has_decimal_comma(line, sep) for line in lines[1:50])
-            extra = " and decimal commas (12,5)" if decimal else ""
-            raise DataFileError([Problem(file, key, f"the file uses {name} as delimiter{extra}; expected columns "
-                                         f"{_EXPECTED} separated by commas",
-                                         "use commas between columns and '.' as the decimal mark "
-                                         "(in a spreadsheet: save as CSV with ',' separator)", header[:80])])
-    n_fields = np.array([len(r) for r in csv.reader(lines)])
-    body = np.flatnonzero(n_fields[1:] > 0) + 1  # ignore blank lines
-    wrong = body[n_fields[body] != n_fields[0]]
-    if len(wrong):
-        decimal = any(_has_decimal_comma(lines[i], ",") for i in wrong[:20])
-        hint = "; values like 12,5 use a decimal comma, which splits them in two" if decimal else ""
-        raise DataFileError([Problem(
-            file, key,
-            f"{len(wrong)} rows have a different number of fields than the header ({n_fields[0]}): "
-            f"{_listed(np.array([f'line {i + 1}' for i in wrong]), n_fields[wrong])}{hint}",
-            "use commas only between columns and '.' as the decimal mark")])
-    try:
-        table = pd.read_csv(io.StringIO(text), dtype=str, skipinitialspace=True, keep_default_na=False,
-                            index_col=False, skip_blank_lines=True)
-    except Exception as exc:  # noqa: BLE001 - any parse failure is the file's fault
-        raise _fail(file, key, "CSV", exc, "give a comma-separated table with a header line")
-    if len(table) == 0:
+    """The CSV as a table of strings with a ``_line`` column; structural problems raise at once."""
+    header, rows, lines = split_csv(text, file, key, _EXPECTED)
+    if not rows:
         raise DataFileError([Problem(file, key, "the table has a header but no data rows",
                                      "give one hourly year (8760 rows)")])
-    table.columns = [str(c).strip().lower() for c in table.columns]
-    table["_line"] = body[: len(table)] + 1  # 1-based line numbers, header is line 1
+    table = pd.DataFrame(rows, columns=[name.lower() for name in header], dtype=str)
+    table["_line"] = lines  # 1-based line numbers in the file
     return table
 
 
@@ -527,15 +488,6 @@ def _numeric_columns(table: pd.DataFrame, file: str, key: str) -> tuple[pd.DataF
             values = values.where(~bad, 0.0)  # reported once, not again as NaN
         columns[col] = values.to_numpy(dtype=float)
     return pd.DataFrame(columns), problems
-
-
-def _has_decimal_comma(line: str, sep: str) -> bool:
-    fields = next(csv.reader([line], delimiter=sep), [])
-    if sep == ",":
-        # unquoted: '12,5' became two fields; look for an integer field followed by a digit run
-        return any(a.strip().lstrip("-").isdigit() and b.strip().isdigit() and len(b.strip()) <= 3
-                   for a, b in zip(fields[1:], fields[2:]))
-    return any(re.fullmatch(r"-?\d+,\d+", f.strip()) for f in fields)
 
 
 def _parse_timestamps(table: pd.DataFrame, file: str, key: str):
@@ -591,7 +543,10 @@ def _step_problems(index: pd.DatetimeIndex, lines: np.ndarray, file: str, key: s
         return [Problem(file, key_ts, f"time step is {step:g} minutes; expected hourly (60) or a sub-hourly step "
                         f"dividing the hour ({', '.join(map(str, SUBHOURLY_STEPS_MIN))} min)",
                         "give hourly data (8760 rows)")]
-    irregular = np.flatnonzero(steps_min != step)
+    after = index[1:]
+    leap_day_left_out = ((steps_min == step + 24 * 60) & after.is_leap_year & (after.month == 3) & (after.day == 1)
+                         & (after.hour == 0) & (after.minute == 0))  # Feb 29 already removed: not a gap
+    irregular = np.flatnonzero((steps_min != step) & ~leap_day_left_out)
     if len(irregular):
         after = [f"{lab} ({_fmt(index[i])} after {_fmt(index[i - 1])})"
                  for lab, i in zip(labels[irregular + 1], irregular + 1)]
@@ -617,4 +572,5 @@ def _to_hourly(table: pd.DataFrame, file: str, key: str) -> tuple[pd.DataFrame, 
         return table, []
     hourly = table.drop(columns="_line").resample("h").mean()
     hourly["_line"] = table["_line"].resample("h").first()
+    hourly = hourly[hourly["_line"].notna()]  # an hour without rows: a leap day the file already left out
     return hourly, [f"resampled from {step_min:g}-minute data to hourly means"]

@@ -152,3 +152,85 @@ def test_console_entry_point_returns_the_exit_code(small_site, capsys):
     assert main(["validate", str(BAD)]) == 2
     captured = capsys.readouterr()
     assert "INVALID" in captured.err and "Traceback" not in captured.err
+
+
+# --------------------------------------------------------------------------- interrupted runs
+def _tree(folder: Path) -> dict[str, bytes]:
+    """Every file under ``folder`` (hidden ones too) by relative path, with its bytes."""
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()} | {
+        str(p.relative_to(folder)) + "/": b"" for p in sorted(folder.rglob("*")) if p.is_dir()}
+
+
+@pytest.fixture(scope="module")
+def previous_good_run(tmp_path_factory):
+    """A small site and the outputs of one complete run of it (all formats)."""
+    from .conftest import SMALL_SITE
+
+    folder = tmp_path_factory.mktemp("good_run")
+    site = write_site(folder, SMALL_SITE)
+    out = folder / "out"
+    result = invoke("run", str(site), "-o", str(out), "--seed", "0")
+    assert result.exit_code == 0, result.output
+    assert {"report.html", "report.pdf", "summary.json", "homes.csv"} <= {p.name for p in out.iterdir()}
+    return site, out
+
+
+@pytest.mark.parametrize("phase", ["computing", "writing"])
+def test_sigterm_mid_run_keeps_the_previous_results_and_leaves_no_debris(tmp_path, previous_good_run, phase):
+    """`p2p-size run` as a real process, SIGTERM while it sizes/simulates or while it writes its outputs.
+
+    The run uses another seed than the previous one, so a report it managed to publish
+    would differ byte for byte. "computing" waits for the progress bar to reach the
+    sizing step (rich writes it when FORCE_COLOR makes stdout a terminal); "writing"
+    waits for the hidden staging folder, i.e. outputs are being written.
+    """
+    import json
+    import os
+    import shutil
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    site, good_out = previous_good_run
+    out = tmp_path / "out"
+    shutil.copytree(good_out, out)
+    before = _tree(out)
+    assert not [name for name in before if ".p2p-size-staging-" in name], "a successful run leaves no staging folder"
+    env = {k: v for k, v in os.environ.items() if k != "NO_COLOR"} | {"FORCE_COLOR": "1", "COLUMNS": "120"}
+    stdout, stderr = tmp_path / "stdout.txt", tmp_path / "stderr.txt"
+    cmd = [sys.executable, "-c", "import sys; from p2p_size.cli.main import main; sys.exit(main())",
+           "run", str(site), "-o", str(out), "--seed", "7"]
+
+    def reached() -> bool:
+        if phase == "computing":
+            text = stdout.read_bytes()
+            return any(step in text for step in (b": sizing", b": simulation", b": economics"))
+        return any(name.startswith(".p2p-size-staging-") and name + "/" not in before for name in os.listdir(out))
+
+    with open(stdout, "wb") as out_f, open(stderr, "wb") as err_f:
+        proc = subprocess.Popen(cmd, stdout=out_f, stderr=err_f, env=env)
+        try:
+            deadline = time.monotonic() + 600  # generous: a loaded 2-core machine
+            while not reached():
+                if proc.poll() is not None:
+                    pytest.fail(f"the run ended (exit {proc.returncode}) before the {phase} phase was seen:\n"
+                                f"{stderr.read_text(errors='replace')}")
+                if time.monotonic() > deadline:
+                    pytest.fail(f"the {phase} phase was not reached within 600 s")
+                time.sleep(0.005)
+            proc.send_signal(signal.SIGTERM)
+            code = proc.wait(timeout=300)
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+                proc.wait()
+
+    err = stderr.read_text(errors="replace")
+    assert code != 0, f"an interrupted run must not report success\n{err}"
+    assert "Traceback" not in err, err
+    after = _tree(out)
+    assert sorted(after) == sorted(before), "no staging folder or temporary file may be left behind"
+    for name, data in before.items():
+        assert after[name] == data, f"{name} of the previous good run was changed"
+    assert json.loads(after["summary.json"])["seed"] == 0

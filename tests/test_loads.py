@@ -183,39 +183,47 @@ def test_read_full_year(tmp_path):
     values = rng().uniform(0, 2, 8760)
     stamps = pd.date_range("2023-01-01", periods=8760, freq="h").astype(str)
     path = write_csv(tmp_path, values, extra={"timestamp": stamps, "note": "x"})
-    out = read_load_profile(path, KEY)
+    profile = read_load_profile(path, KEY)
+    out = profile.load_kw
     assert out.shape == (8760,) and out.dtype == float
     assert_allclose(out, values, rtol=1e-12)
+    assert profile.notes == [] and profile.source == "profile.csv"
 
 
 def test_read_typical_day_is_repeated(tmp_path):
     day = np.arange(24) / 10
-    out = read_load_profile(write_csv(tmp_path, day), KEY)
-    assert_allclose(out, np.tile(day, 365), rtol=0, atol=0)
+    profile = read_load_profile(write_csv(tmp_path, day), KEY)
+    assert_allclose(profile.load_kw, np.tile(day, 365), rtol=0, atol=0)
+    assert profile.notes == ["one typical day repeated for 365 days"]
 
 
 def test_read_leap_year_drops_feb_29_by_timestamp(tmp_path):
     stamps = pd.date_range("2024-01-01", periods=8784, freq="h")
     values = stamps.day_of_year.to_numpy() / 1000  # 60th day of 2024 is Feb 29
     path = write_csv(tmp_path, values, extra={"timestamp": stamps.astype(str)})
-    out = read_load_profile(path, KEY)
+    profile = read_load_profile(path, KEY)
+    out = profile.load_kw
     assert out.shape == (8760,)
     assert not np.any(np.isclose(out, 60 / 1000))
     assert_allclose(out[59 * 24], 61 / 1000)  # Mar 1 follows Feb 28
+    assert profile.notes == ["29 February dropped (leap year)"]
 
 
 def test_read_leap_year_without_timestamp_drops_by_position(tmp_path):
     values = np.repeat(np.arange(1, 367), 24) / 1000
-    out = read_load_profile(write_csv(tmp_path, values), KEY)
+    profile = read_load_profile(write_csv(tmp_path, values), KEY)
+    out = profile.load_kw
     assert out.shape == (8760,)
     assert not np.any(np.isclose(out, 60 / 1000))
+    (note,) = profile.notes
+    assert "leap year" in note and "29 February" in note and "rows 1418-1441" in note
 
 
 def test_header_whitespace_and_bom_are_tolerated(tmp_path):
     path = tmp_path / "bom.csv"
     path.write_text("\ufefftimestamp , load_kw \n" + "".join(
         f"2023-01-01 {h:02d}:00, {h / 10}\n" for h in range(24)), encoding="utf-8")
-    assert_allclose(read_load_profile(path, KEY)[:24], np.arange(24) / 10)
+    assert_allclose(read_load_profile(path, KEY).load_kw[:24], np.arange(24) / 10)
 
 
 def test_missing_file_and_folder(tmp_path):
@@ -239,10 +247,12 @@ def test_empty_binary_and_ragged_files(tmp_path):
     assert "empty" in problems_of(empty)[0].message
     binary = tmp_path / "sheet.csv"
     binary.write_bytes(b"PK\x03\x04" + bytes(range(128, 256)) * 10)
-    assert "not UTF-8" in problems_of(binary)[0].message
+    (p,) = problems_of(binary)
+    assert "spreadsheet workbook" in p.message and "export the sheet as CSV" in p.fix
     ragged = tmp_path / "ragged.csv"
     ragged.write_text("load_kw\n0.1\n0.2\n0.3,4,5\n")
-    assert "cannot read the file as CSV" in problems_of(ragged)[0].message
+    (p,) = problems_of(ragged)
+    assert "1 rows have a different number of fields than the header (1): line 4 (3 fields)" in p.message
 
 
 def test_missing_column_and_wrong_length_are_both_reported(tmp_path):
@@ -259,7 +269,8 @@ def test_semicolon_separated_file_gets_a_separator_hint(tmp_path):
     path = tmp_path / "excel.csv"
     path.write_text("timestamp;load_kw\n" + "".join(f"2023-01-01 {h:02d}:00;0,3\n" for h in range(24)))
     (p,) = problems_of(path)
-    assert "no 'load_kw' column" in p.message and "';'" in p.fix
+    assert "uses semicolons (';') as delimiter and decimal commas" in p.message
+    assert "load_kw" in p.message and "commas between columns" in p.fix
 
 
 def test_wrong_length(tmp_path):
@@ -310,7 +321,202 @@ def test_bad_timestamps(tmp_path):
     stamps = pd.date_range("2023-01-01", periods=24, freq="h").astype(str).to_numpy().copy()
     stamps[10] = stamps[9]  # a repeated hour
     (p,) = problems_of(write_csv(tmp_path, np.ones(24), extra={"timestamp": stamps}))
-    assert "advance by exactly 1 hour" in p.message and "row 12" in p.key
+    assert "1 duplicate timestamp(s): row 12 repeats row 11 (2023-01-01 09:00)" in p.message
+    assert p.key == f"{KEY} (row 12, column timestamp)"
+
+
+# ------------------------------------------- read_load_profile: what spreadsheets produce
+def write_text(tmp_path, text, name="profile.csv"):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def timed_csv(tmp_path, stamps, values, name="profile.csv", fmt="%Y-%m-%d %H:%M"):
+    lines = [f"{t.strftime(fmt) if fmt else t.isoformat()},{v:g}" for t, v in zip(stamps, values)]
+    return write_text(tmp_path, "timestamp,load_kw\n" + "\n".join(lines) + "\n", name)
+
+
+@pytest.mark.parametrize("header, row", [("load_kw", "{v}"), ("timestamp,load_kw", "2023-01-01 {h:02d}:00,{v}")])
+def test_unquoted_decimal_comma_is_refused_not_read_as_hundreds(tmp_path, header, row):
+    # "0,35" in a comma-separated file is two fields; pandas alone made it 35 kW
+    lines = [row.format(h=h, v="0,35") for h in range(24)]
+    (p,) = problems_of(write_text(tmp_path, header + "\n" + "\n".join(lines) + "\n"))
+    n = len(header.split(","))
+    assert f"24 rows have a different number of fields than the header ({n})" in p.message
+    assert f"line 2 ({n + 1} fields)" in p.message and "decimal comma" in p.message
+    assert "'.' as the decimal mark" in p.fix
+
+
+def test_tab_separated_file_is_named(tmp_path):
+    text = "timestamp\tload_kw\n" + "".join(f"2023-01-01 {h:02d}:00\t0.3\n" for h in range(24))
+    (p,) = problems_of(write_text(tmp_path, text))
+    assert "uses tabs" in p.message and "separated by commas" in p.message
+
+
+def test_quarter_hourly_rows_are_averaged_to_hours_and_said(tmp_path):
+    stamps = pd.date_range("2023-01-01", periods=4 * 8760, freq="15min")
+    hourly = rng(1).uniform(0, 2, 8760)
+    wiggle = np.tile([-0.1, 0.1, -0.05, 0.05], 8760)  # averages to zero within each hour
+    values = np.repeat(hourly, 4) + np.where(np.repeat(hourly, 4) > 0.1, wiggle, 0.0)
+    profile = read_load_profile(timed_csv(tmp_path, stamps, values), KEY)
+    assert_allclose(profile.load_kw, hourly, atol=1e-5)  # written with %g: 6 significant digits
+    assert profile.notes == ["averaged from 15-minute data to hourly means"]
+
+
+def test_a_typical_day_in_10_minute_steps(tmp_path):
+    stamps = pd.date_range("2023-01-01", periods=6 * 24, freq="10min")
+    profile = read_load_profile(timed_csv(tmp_path, stamps, np.repeat(np.arange(24) / 10, 6)), KEY)
+    assert_allclose(profile.load_kw, np.tile(np.arange(24) / 10, 365))
+    assert profile.notes == ["averaged from 10-minute data to hourly means", "one typical day repeated for 365 days"]
+
+
+@pytest.mark.parametrize("n_rows, step", [(4 * 8760, "15-minute"), (2 * 24, "30-minute"), (60 * 24, "1-minute")])
+def test_sub_hourly_rows_without_timestamps_get_a_hint(tmp_path, n_rows, step):
+    (p,) = problems_of(write_csv(tmp_path, np.full(n_rows, 0.2)))
+    assert f"got {n_rows} rows" in p.message and f"looks like {step} data" in p.message
+    assert "add a 'timestamp' column" in p.fix
+
+
+def test_sub_hourly_rows_must_start_on_the_hour(tmp_path):
+    stamps = pd.date_range("2023-01-01 00:15", periods=4 * 24, freq="15min")
+    (p,) = problems_of(timed_csv(tmp_path, stamps, np.full(96, 0.2)))
+    assert "starting at 00:15 instead of a full hour" in p.message
+
+
+def test_an_odd_time_step_is_refused(tmp_path):
+    stamps = pd.date_range("2023-01-01", periods=24, freq="7min")
+    (p,) = problems_of(timed_csv(tmp_path, stamps, np.full(24, 0.2)))
+    assert "the time step is 7 minutes" in p.message and "column timestamp" in p.key
+
+
+def test_missing_hours_are_named(tmp_path):
+    stamps = pd.date_range("2023-01-01", periods=8760, freq="h").delete([100, 101, 5000])
+    (p,) = problems_of(timed_csv(tmp_path, stamps, np.full(len(stamps), 0.2)))
+    assert "2 gap(s) in a 60-minute series, 3 time step(s) missing" in p.message
+    assert "row 102 (2023-01-05 06:00 after 2023-01-05 03:00)" in p.message
+    assert p.key == f"{KEY} (rows 102, 5000, column timestamp)"
+
+
+def test_timestamps_going_backwards(tmp_path):
+    stamps = pd.date_range("2023-01-01", periods=24, freq="h").to_numpy().copy()
+    stamps[[5, 6]] = stamps[[6, 5]]
+    (p,) = problems_of(timed_csv(tmp_path, pd.DatetimeIndex(stamps), np.full(24, 0.2)))
+    assert "timestamps go backwards 1 time(s), first from row 7 (2023-01-01 06:00) to row 8" in p.message
+    assert "sort the rows by time" in p.fix
+
+
+@pytest.mark.parametrize("with_stamps", [False, True])
+def test_8759_rows_are_refused(tmp_path, with_stamps):
+    stamps = pd.date_range("2023-01-01", periods=8759, freq="h")
+    path = (timed_csv(tmp_path, stamps, np.full(8759, 0.2)) if with_stamps
+            else write_csv(tmp_path, np.full(8759, 0.2)))
+    (p,) = problems_of(path)
+    assert "got 8759 rows" in p.message and "8760 hourly rows" in p.message
+    if with_stamps:
+        assert "from 2023-01-01 00:00 to 2023-12-31 22:00" in p.message
+
+
+def test_8784_rows_that_are_not_a_leap_year_are_refused(tmp_path):
+    # a non-leap year plus one day: dropping "the 60th day" by position would delete 1 March
+    stamps = pd.date_range("2023-01-01", periods=8784, freq="h")
+    (p,) = problems_of(timed_csv(tmp_path, stamps, np.full(8784, 0.2)))
+    assert "the rows from 2023-01-01 00:00 to 2024-01-01 23:00 are not one calendar year" in p.message
+    assert "24 hours of the year are there twice (month-day hour: 01-01 00:00" in p.message
+    assert "8784 in a leap year" in p.fix
+
+
+def test_a_leap_year_without_its_29_february_is_accepted(tmp_path):
+    stamps = pd.date_range("2024-01-01", periods=8784, freq="h")
+    stamps = stamps[~((stamps.month == 2) & (stamps.day == 29))]
+    profile = read_load_profile(timed_csv(tmp_path, stamps, stamps.day_of_year / 1000), KEY)
+    assert_allclose(profile.load_kw[59 * 24], 61 / 1000)  # 1 March of 2024 is its 61st day
+    assert profile.notes == []
+
+
+def test_a_year_starting_in_july_is_put_in_calendar_order(tmp_path):
+    stamps = pd.date_range("2022-07-01", periods=8760, freq="h")
+    profile = read_load_profile(timed_csv(tmp_path, stamps, stamps.month / 10), KEY)
+    assert_allclose(profile.load_kw, pd.date_range("2023-01-01", periods=8760, freq="h").month / 10)
+    assert profile.notes == ["the year starts on 2022-07-01 00:00; rows moved to calendar order keeping month, day and hour"]
+
+
+def test_summer_time_offsets_are_moved_to_standard_time(tmp_path):
+    stamps = pd.date_range("2023-01-01", periods=8760, freq="h", tz="Europe/Paris")
+    values = np.arange(8760) / 8760
+    profile = read_load_profile(timed_csv(tmp_path, stamps, values, fmt=None), KEY)
+    assert_allclose(profile.load_kw, values, atol=1e-6)  # already in order: only the labels changed
+    assert profile.notes == ["daylight-saving timestamps moved to standard time UTC+1"]
+
+
+def test_day_month_dates_are_refused_with_an_iso_hint(tmp_path):
+    stamps = pd.date_range("2023-01-01", periods=8760, freq="h")
+    (p,) = problems_of(timed_csv(tmp_path, stamps, np.full(8760, 0.2), fmt="%d/%m/%Y %H:%M"))
+    assert "timestamps go backwards" in p.message
+    assert "ISO 8601" in p.fix and "day and month are ambiguous" in p.fix
+
+
+def test_month_day_dates_that_read_consistently_are_accepted_with_a_note(tmp_path):
+    stamps = pd.date_range("2023-01-01", periods=8760, freq="h")
+    profile = read_load_profile(timed_csv(tmp_path, stamps, np.full(8760, 0.2), fmt="%m/%d/%Y %H:%M"), KEY)
+    assert profile.notes == ["timestamps read from a non-ISO 8601 format such as '01/01/2023 00:00'"]
+
+
+def test_latin1_and_utf16_text_are_read_with_a_note(tmp_path):
+    text = "load_kw,comment\n" + "".join(f"{h / 10},Thiès\n" for h in range(24))
+    latin1 = tmp_path / "latin1.csv"
+    latin1.write_bytes(text.encode("latin-1"))
+    profile = read_load_profile(latin1, KEY)
+    assert_allclose(profile.load_kw[:24], np.arange(24) / 10)
+    assert profile.notes[0] == "file is not UTF-8 (byte 0xe8 on line 2); read as Latin-1"
+    utf16 = tmp_path / "unicode.csv"
+    utf16.write_bytes(text.encode("utf-16"))
+    profile = read_load_profile(utf16, KEY)
+    assert_allclose(profile.load_kw[:24], np.arange(24) / 10)
+    assert profile.notes[0] == "file is UTF-16 text; decoded as UTF-16"
+
+
+def test_binary_file_is_refused(tmp_path):
+    path = tmp_path / "data.csv"
+    path.write_bytes(b"load_kw\n0.1\n\x00\x01\x02\x03")
+    (p,) = problems_of(path)
+    assert "NUL bytes (the first on line 3, byte 12)" in p.message and "CSV text" in p.fix
+
+
+def test_blank_lines_and_trailing_empty_rows_keep_row_numbers_true(tmp_path):
+    cells = ["0.1"] * 24
+    cells[20] = "-1"
+    text = "load_kw,note\n" + "\n".join(f"{c}," for c in cells[:10]) + "\n\n" + "\n".join(f"{c}," for c in cells[10:])
+    path = write_text(tmp_path, text + "\n,\n,\n")  # a spreadsheet's empty formatted rows at the end
+    (p,) = problems_of(path)
+    assert "negative" in p.message and p.key == f"{KEY} (row 23, column load_kw)"  # line 23: after the blank line
+
+
+def test_a_column_named_twice_is_refused(tmp_path):
+    (p,) = problems_of(write_text(tmp_path, "load_kw,load_kw\n" + "0.1,0.2\n" * 24))
+    assert "column 'load_kw' appears more than once" in p.message
+
+
+def test_one_enormous_line_is_refused(tmp_path):
+    (p,) = problems_of(write_text(tmp_path, "load_kw\n" + "1" * 200_000 + "\n"))
+    assert "line 2 cannot be split into fields" in p.message
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.sampled_from(["load_kw", "timestamp", ",", ";", "\t", "\n", "0.1", "0,3", "-2", "NaN", "",
+                                 "2023-01-01 00:00", "2024-02-29 05:15", "\"", "é", "\x00", "1e400", " "]),
+                max_size=60))
+def test_any_text_is_a_profile_or_a_data_file_error(tmp_path_factory, parts):
+    path = tmp_path_factory.mktemp("fuzz") / "p.csv"
+    path.write_text("".join(parts), encoding="utf-8")
+    try:
+        profile = read_load_profile(path, KEY)
+    except DataFileError as exc:
+        for p in exc.problems:
+            assert p.file == str(path) and p.key.startswith(KEY) and p.message and p.fix
+    else:
+        assert profile.load_kw.shape == (8760,)
+        assert np.all(np.isfinite(profile.load_kw)) and np.all(profile.load_kw >= 0)
 
 
 # ------------------------------------------------------------------------ appliances
@@ -479,3 +685,19 @@ def test_build_loads_with_the_real_schema(tmp_path):
     assert loads.load_kw.shape == (8760, 7)
     assert loads.home_ids[:3] == ["low income-001", "low income-002", "low income-003"]
     assert np.all(loads.load_kw >= 0)
+
+
+def test_build_loads_says_what_was_done_to_each_profile(tmp_path):
+    stamps = pd.date_range("2024-01-01", periods=4 * 8784, freq="15min")
+    timed_csv(tmp_path, stamps, np.full(len(stamps), 0.2), name="shop.csv")
+    write_csv(tmp_path, np.full(24, 0.1), name="day.csv")
+    site = SimpleNamespace(base_dir=tmp_path, households=[
+        group("a", 2, daily_load_kwh=1.0),
+        group("shop", 1, load_profile_file="shop.csv", load_variability=0.0),
+        group("home", 1, load_profile_file="day.csv")])
+    loads = build_loads(site)
+    assert loads.notes == ["shop (shop.csv): averaged from 15-minute data to hourly means",
+                           "shop (shop.csv): 29 February dropped (leap year)",
+                           "home (day.csv): one typical day repeated for 365 days"]
+    assert_allclose(loads.load_kw[:, 2], 0.2)
+    assert build_loads(SimpleNamespace(base_dir=tmp_path, households=[group("a", 1, daily_load_kwh=1.0)])).notes == []

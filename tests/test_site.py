@@ -358,3 +358,24 @@ def test_schema_and_data_file_problems_are_reported_together(tmp_path):
         load_site(tmp_path / "site.yaml")
     keys = [p.key for p in info.value.problems]
     assert "solar.tilt_dge" in keys and "solar.tmy_file" in keys
+
+
+def test_huge_data_files_are_refused_by_size_before_being_read(tmp_path):
+    """A 5 GB weather file and load profile (sparse: nothing is written): exit 2 at once, naming each file."""
+    import time
+
+    for name in ("tmy.csv", "profile.csv"):
+        with open(tmp_path / name, "wb") as f:
+            f.truncate(5_000_000_000)
+    data = {**MINIMAL, "solar": {"tmy_file": "tmy.csv"},
+            "households": [{"name": "all", "income_per_month": 55, "load_profile_file": "profile.csv"}]}
+    path = write_site(tmp_path, data)
+    start = time.monotonic()
+    result = _validate(path)
+    assert time.monotonic() - start < 30  # refused from the file size, never read
+    assert result.exit_code == 2, result.output
+    err = result.stderr
+    assert "2 problems found" in err
+    for key, what in (("solar.tmy_file", "weather file"), ("households[0].load_profile_file", "load profile file")):
+        assert f"{key}: {what} is 5000.0 MB; at most 50 MB is read" in err, err
+    assert "average minute or second data to hourly" in err

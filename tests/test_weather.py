@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 import pvlib
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
 from p2p_size.sizing import weather as weather_module
@@ -231,7 +233,7 @@ def test_plain_csv_leap_year_drops_feb_29(tmp_path, greensboro):
     frame.loc[not_leap_day] = greensboro.data.to_numpy()
     frame.loc[~not_leap_day] = [0.0, 0.0, 0.0, -40.0]  # would be visible if kept
     w = read_weather(write_plain_csv(tmp_path / "leap.csv", frame))
-    assert "Feb 29 dropped (leap year)" in w.notes
+    assert "29 February dropped (leap year)" in w.notes
     pd.testing.assert_frame_equal(w.data, greensboro.data, check_freq=False, check_names=False)
 
 
@@ -272,7 +274,7 @@ def test_plain_csv_latin1_and_tiny_negatives(tmp_path, greensboro):
     path = tmp_path / "latin1.csv"
     path.write_bytes(out.to_csv().encode("latin-1"))
     w = read_weather(path)
-    assert "file is not UTF-8; read as Latin-1" in w.notes
+    assert "file is not UTF-8 (byte 0xe8 on line 2); read as Latin-1" in w.notes
     assert any("1 small negative irradiance values" in n for n in w.notes)
     assert w.data.iloc[0, 0] == 0.0
     assert (w.data[["ghi", "dni", "dhi"]] >= 0).all().all()
@@ -359,7 +361,7 @@ def test_semicolon_delimiter_and_decimal_comma(tmp_path, good_rows):
     out.index = out.index.strftime("%Y-%m-%d %H:%M")
     out.index.name = "timestamp"
     path.write_text(out.to_csv(sep=";", decimal=","))
-    expect_problem(path, "uses semicolons (;) as delimiter", "decimal commas", "use commas between columns")
+    expect_problem(path, "uses semicolons (';') as delimiter", "decimal commas", "use commas between columns")
 
 
 def test_decimal_comma_in_a_comma_file(tmp_path, good_rows):
@@ -414,3 +416,108 @@ def test_missing_empty_and_spreadsheet_files(tmp_path):
     expect_problem(tmp_path / "book.xlsx", "spreadsheet", "export the sheet as CSV")
     (tmp_path / "header.csv").write_text("timestamp,ghi,temp_air\n")
     expect_problem(tmp_path / "header.csv", "header but no data rows")
+
+
+# --------------------------------------------------------------------------- year length, leap years
+def test_8759_rows_refused(tmp_path, good_rows):
+    path = write_plain_csv(tmp_path / "short.csv", good_rows.iloc[:-1])
+    expect_problem(path, "expected one year: 8760 hourly rows (8784 in a leap year), got 8759 rows",
+                   "from 2023-01-01 00:00 to 2023-12-31 22:00")
+
+
+def test_8784_rows_of_a_non_leap_year_refused(tmp_path, good_rows):
+    # one year and one day, no 29 February: nothing may be dropped silently
+    index = pd.date_range("2023-01-01", periods=8784, freq="h")
+    frame = pd.concat([good_rows, good_rows.iloc[:24]]).set_axis(index)
+    expect_problem(write_plain_csv(tmp_path / "long.csv", frame), "got 8784 rows",
+                   "from 2023-01-01 00:00 to 2024-01-01 23:00")
+
+
+@pytest.mark.parametrize("freq", ["h", "30min"])
+def test_leap_year_without_its_29_february_is_accepted(tmp_path, greensboro, freq):
+    per_hour = 2 if freq == "30min" else 1
+    index = pd.date_range("2020-01-01", periods=8784 * per_hour, freq=freq)
+    index = index[~((index.month == 2) & (index.day == 29))]
+    frame = pd.DataFrame(np.repeat(greensboro.data.to_numpy(), per_hour, axis=0), index=index,
+                         columns=greensboro.data.columns)
+    w = read_weather(write_plain_csv(tmp_path / "leap_without_29.csv", frame))
+    pd.testing.assert_frame_equal(w.data, greensboro.data, check_freq=False, check_names=False)
+    assert not any("29 February" in n for n in w.notes)  # nothing was dropped
+
+
+def test_epw_of_a_leap_year_drops_29_february_and_says_so(tmp_path, greensboro):
+    path = write_epw(tmp_path / "leap.epw", greensboro)
+    lines = path.read_text().splitlines()
+    header, rows = lines[:8], [r.split(",") for r in lines[8:]]
+    for r in rows:
+        r[0] = "2020"
+    feb28 = [i for i, r in enumerate(rows) if r[1] == "2" and r[2] == "28"]
+    leap_day = [[*r[:2], "29", *r[3:6], "-30.0", *r[7:]] for r in (rows[i] for i in feb28)]
+    rows = rows[:feb28[-1] + 1] + leap_day + rows[feb28[-1] + 1:]
+    path.write_text("\n".join(header + [",".join(r) for r in rows]) + "\n")
+    w = read_weather(path)
+    assert len(rows) == 8784
+    assert "29 February dropped (leap year)" in w.notes
+    assert_allclose(w.data["temp_air"], greensboro.data["temp_air"])  # the -30 degC leap day is gone
+
+
+# --------------------------------------------------------------------------- encodings and binary files
+def test_utf16_text_is_decoded_and_said(tmp_path, good_rows):
+    text = write_plain_csv(tmp_path / "plain.csv", good_rows).read_text()
+    path = tmp_path / "unicode.csv"
+    path.write_bytes(text.encode("utf-16"))
+    w = read_weather(path)
+    assert w.notes[0] == "file is UTF-16 text; decoded as UTF-16"
+    pd.testing.assert_frame_equal(w.data, good_rows, check_freq=False, check_names=False)
+    path.write_bytes(text.replace(",", "\t").encode("utf-16"))  # a spreadsheet's "Unicode text"
+    expect_problem(path, "uses tabs ('\\t') as delimiter", "use commas between columns")
+
+
+def test_binary_file_refused(tmp_path):
+    path = tmp_path / "logger.dat"
+    path.write_bytes(b"timestamp,ghi,temp_air\n" + bytes(range(256)) * 8)
+    expect_problem(path, "weather file holds NUL bytes (the first on line 2, byte 23)", "not CSV text",
+                   "export the data as CSV text")
+
+
+def test_spreadsheet_trailing_empty_rows_and_a_column_named_twice(tmp_path, good_rows):
+    path = write_plain_csv(tmp_path / "excel.csv", good_rows)
+    path.write_text(path.read_text() + ",,,,\n,,,,\n")
+    w = read_weather(path)  # the formatted-but-empty rows a spreadsheet exports are ignored
+    pd.testing.assert_frame_equal(w.data, good_rows, check_freq=False, check_names=False)
+    text = path.read_text().splitlines()
+    text[0] = "timestamp,ghi,GHI,dhi,temp_air"
+    path.write_text("\n".join(text) + "\n")
+    expect_problem(path, "column 'GHI' appears more than once in the header (line 1)")
+
+
+# --------------------------------------------------------------------------- notes reach the report
+def test_resampling_note_reaches_the_solar_result(tmp_path, greensboro):
+    """WeatherData.notes -> SolarResult.notes -> summary.json solar.notes -> the report's "Solar data" line."""
+    from p2p_size.sizing.site import load_site
+    from p2p_size.sizing.solar import solar_resource
+
+    from .conftest import SMALL_SITE, write_site
+
+    index = pd.date_range("2023-01-01", periods=4 * 8760, freq="15min")
+    frame = pd.DataFrame(np.repeat(greensboro.data.to_numpy(), 4, axis=0), index=index, columns=greensboro.data.columns)
+    write_plain_csv(tmp_path / "quarter_hourly.csv", frame)
+    solar = {k: v for k, v in SMALL_SITE["solar"].items() if not k.startswith("monthly_")}
+    site = load_site(write_site(tmp_path, {**SMALL_SITE, "solar": {**solar, "tmy_file": "quarter_hourly.csv"}}))
+    result = solar_resource(site)
+    assert "resampled from 15-minute data to hourly means" in result.notes
+    assert_allclose(result.ghi_w_m2, greensboro.data["ghi"], atol=1e-9)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.sampled_from(["timestamp", "ghi", "temp_air", "dni", "dhi", ",", ";", "\n", "0", "-40", "25,5",
+                                 "NaN", "", "2023-01-01 00:00", "2024-02-29 00:30", "\"", "é", "\x00", "1e400", " "]),
+                max_size=60))
+def test_any_text_is_weather_or_a_data_file_error(tmp_path_factory, parts):
+    path = tmp_path_factory.mktemp("fuzz") / "w.csv"
+    path.write_text("".join(parts), encoding="utf-8")
+    try:
+        read_weather(path)
+    except DataFileError as exc:
+        for p in exc.problems:
+            assert p.file == str(path) and p.key.startswith("solar.tmy_file") and p.message and p.fix

@@ -1,0 +1,181 @@
+"""A user's data file as text and as a comma-separated table: the first step of each reader.
+
+Shared by the weather reader (:mod:`.weather`) and the load-profile reader (:mod:`.loads`)
+so that both refuse the same mistaken or hostile files in the same words:
+
+* a file too large to be one year of hourly data (refused before it is read);
+* a spreadsheet workbook saved under a ``.csv`` name, or any other binary file;
+* a table separated by semicolons or tabs (a spreadsheet's export in many locales),
+  rows with more fields than the header (usually a decimal comma: ``0,35``), and a
+  column named twice;
+
+and both read the same encodings: UTF-8 with or without a byte-order mark, UTF-16
+with one (a spreadsheet's "Unicode text"), and anything else as Latin-1, with a note.
+Each refusal is a :class:`~.errors.DataFileError` naming the file, the site key, the
+line and the fix.
+"""
+from __future__ import annotations
+
+import csv
+import io
+import re
+from pathlib import Path
+
+import numpy as np
+
+from .errors import DataFileError, Problem
+
+#: Leading bytes of an Excel workbook: .xlsx (a zip archive) and .xls (OLE2).
+_SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")
+_MAX_LISTED = 5
+_DECIMAL_COMMA = re.compile(r"-?\d+,\d+")
+
+
+def read_text(path: Path, key: str, *, what: str, max_bytes: int, expected: str) -> tuple[str, list[str]]:
+    """The text of a data file, after existence, size, binary and encoding checks.
+
+    Parameters
+    ----------
+    path : pathlib.Path
+        The data file.
+    key : str
+        Site-file key naming the file (repeated in every problem).
+    what : str
+        What the file is, for messages: ``"weather file"``, ``"load profile file"``.
+    max_bytes : int
+        Larger files are refused before being read [bytes].
+    expected : str
+        What the file should hold, for the fix of an empty file.
+
+    Returns
+    -------
+    text : str
+    notes : list of str
+        How the file was decoded when it was not UTF-8.
+
+    Raises
+    ------
+    DataFileError
+        Missing, a folder, too large, empty, a spreadsheet, a binary file.
+    """
+    file = str(path)
+
+    def refuse(message: str, fix: str) -> DataFileError:
+        return DataFileError([Problem(file, key, message, fix)])
+
+    if not path.exists():
+        raise refuse(f"{what} not found: {path}", "check the path; relative paths are relative to the site file's folder")
+    if not path.is_file():
+        raise refuse(f"{what} expected, but this path is a folder: {path}", "name the file itself, not its folder")
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise refuse(f"{what} is {size / 1e6:.1f} MB; at most {max_bytes / 1e6:.0f} MB is read "
+                     "(one year of hourly data takes 0.1-2 MB)",
+                     "give one year of hourly data; average minute or second data to hourly before use")
+    raw = path.read_bytes()
+    if raw.startswith(_SPREADSHEET_MAGIC):
+        raise refuse(f"{what} is a spreadsheet workbook (Excel .xlsx/.xls), not CSV text",
+                     "export the sheet as CSV (comma separated, '.' decimals, UTF-8)")
+    if not raw.strip():
+        raise refuse(f"{what} is empty", expected)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return raw.decode("utf-16"), ["file is UTF-16 text; decoded as UTF-16"]
+        except UnicodeDecodeError as exc:
+            raise refuse(f"{what} starts as UTF-16 text but byte {exc.start} is not UTF-16",
+                         "save the file as CSV UTF-8") from None
+    if b"\x00" in raw:
+        at = raw.index(b"\x00")
+        line = raw[:at].count(b"\n") + 1
+        raise refuse(f"{what} holds NUL bytes (the first on line {line}, byte {at}): "
+                     "a binary file, or UTF-16 text without a byte-order mark, not CSV text",
+                     "export the data as CSV text (comma separated, UTF-8)")
+    try:
+        return raw.decode("utf-8-sig"), []
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if raw.startswith(b"\xef\xbb\xbf") else 0)
+        line = raw[:start].count(b"\n") + 1
+        return raw.decode("latin-1"), [f"file is not UTF-8 (byte 0x{raw[start]:02x} on line {line}); read as Latin-1"]
+
+
+def split_csv(text: str, file: str, key: str, expected: str) -> tuple[list[str], list[list[str]], np.ndarray]:
+    """A comma-separated table as header, rows of cells and the rows' line numbers.
+
+    Blank lines are skipped; trailing rows of empty cells (a spreadsheet's formatted but
+    empty rows, ``,,``) are dropped; cells keep their text (leading blanks removed).
+
+    Parameters
+    ----------
+    text : str
+        The file's text.
+    file, key : str
+        The file and the site key naming it, for messages.
+    expected : str
+        The columns expected, e.g. ``"timestamp, ghi[, dni, dhi], temp_air"``.
+
+    Returns
+    -------
+    header : list of str
+        Column names, stripped (case kept).
+    rows : list of list of str
+        The data rows, each as long as the header.
+    lines : ndarray of int
+        The 1-based line number of each row in the file (the header's line is before them).
+
+    Raises
+    ------
+    DataFileError
+        Columns separated by semicolons or tabs, rows with another number of fields
+        than the header (a decimal comma is named when it is the likely cause), a column
+        named twice.
+    """
+    reader = csv.reader(io.StringIO(text), skipinitialspace=True)
+    try:
+        numbered = [(reader.line_num, row) for row in reader if row]
+    except csv.Error as exc:  # e.g. a field over the csv module's size limit: not a table of numbers
+        raise DataFileError([Problem(file, key, f"line {reader.line_num} cannot be split into fields ({exc})",
+                                     f"give a comma-separated table: a header line {expected}, then one row per line")]) from None
+    if not numbered:
+        raise DataFileError([Problem(file, key, "the file holds no table", f"give a header line {expected}, then the rows")])
+    (header_line, header), body = numbered[0], numbered[1:]
+    while body and not any(cell.strip() for cell in body[-1][1]):
+        body.pop()
+    raw_lines = text.splitlines()
+
+    if len(header) == 1:
+        for sep, name in ((";", "semicolons (';')"), ("\t", "tabs ('\\t')")):
+            if sep in header[0]:
+                sample = raw_lines[header_line:header_line + 50]
+                decimal = any(_DECIMAL_COMMA.fullmatch(cell.strip()) for line in sample for cell in line.split(sep))
+                extra = " and decimal commas (0,35)" if decimal else ""
+                raise DataFileError([Problem(
+                    file, key, f"the file uses {name} as delimiter{extra}; expected columns {expected} "
+                    "separated by commas",
+                    "use commas between columns and '.' as the decimal mark "
+                    "(in a spreadsheet: save as CSV with ',' separator)", header[0][:80])])
+
+    n = len(header)
+    wrong = [(line, len(row)) for line, row in body if len(row) != n]
+    if wrong:
+        decimal = any(_has_decimal_comma(raw_lines[line - 1]) for line, k in wrong[:20] if k > n)
+        hint = "; values like 0,35 use a decimal comma, which splits them in two" if decimal else ""
+        shown = ", ".join(f"line {line} ({k} fields)" for line, k in wrong[:_MAX_LISTED])
+        more = f" and {len(wrong) - _MAX_LISTED} more" if len(wrong) > _MAX_LISTED else ""
+        raise DataFileError([Problem(
+            file, key,
+            f"{len(wrong)} rows have a different number of fields than the header ({n}): {shown}{more}{hint}",
+            "use commas only between columns and '.' as the decimal mark")])
+
+    names = [name.strip() for name in header]
+    twice = sorted({name for name in names if name and [m.lower() for m in names].count(name.lower()) > 1})
+    if twice:
+        raise DataFileError([Problem(file, key, f"column {twice[0]!r} appears more than once in the header (line {header_line})",
+                                     "keep one column of each name")])
+    return names, [row for _, row in body], np.array([line for line, _ in body], dtype=int)
+
+
+def _has_decimal_comma(line: str) -> bool:
+    """Does an unquoted ``12,5`` look split in two: an integer field then 1-3 digits?"""
+    fields = next(csv.reader([line]), [])
+    return any(a.strip().lstrip("-").isdigit() and b.strip().isdigit() and len(b.strip()) <= 3
+               for a, b in zip(fields, fields[1:]))
