@@ -45,8 +45,11 @@ def _maps_errors(func):
                 raise
             err_console.print("error: " + exc.render(), markup=False, soft_wrap=True)
             raise typer.Exit(2)
-        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+        except (typer.Exit, typer.Abort):
             raise
+        except KeyboardInterrupt:
+            err_console.print("interrupted: nothing was written; previous results are kept", markup=False)
+            raise typer.Exit(130)
         except Exception as exc:
             if _state["traceback"]:
                 raise

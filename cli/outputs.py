@@ -4,13 +4,18 @@ A run writes every output into a hidden staging folder beside the destination, a
 only when all of them are complete moves each into place with :func:`os.replace`
 (atomic on one filesystem). A failed or interrupted run removes its staging folder and
 leaves the previous good results untouched; the output folder itself is never deleted.
+SIGINT and SIGTERM are held back while the files are moved into place and the staging
+folder is removed (milliseconds), so a signal cannot leave a mix of old and new files;
+it is delivered right after.
 """
 from __future__ import annotations
 
 import os
 import shutil
+import signal
 import tempfile
-from contextlib import contextmanager
+import threading
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Iterator
 
@@ -34,14 +39,39 @@ def staged_outputs(out_dir: Path) -> Iterator[Path]:
     stage = Path(tempfile.mkdtemp(prefix=".p2p-size-staging-", dir=out_dir))
     try:
         yield stage
-        # everything is complete: publish each file atomically
-        for path in sorted(stage.rglob("*")):
-            if path.is_file():
-                target = out_dir / path.relative_to(stage)
-                target.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(path, target)
-    finally:
-        shutil.rmtree(stage, ignore_errors=True)
+    except BaseException:
+        with _signals_held():
+            shutil.rmtree(stage, ignore_errors=True)
+        raise
+    with _signals_held():
+        try:
+            # everything is complete: publish each file atomically
+            for path in sorted(stage.rglob("*")):
+                if path.is_file():
+                    target = out_dir / path.relative_to(stage)
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    os.replace(path, target)
+        finally:
+            shutil.rmtree(stage, ignore_errors=True)
+
+
+_HELD = {signal.SIGINT, signal.SIGTERM}
+
+
+def _signals_held():
+    """Block SIGINT and SIGTERM for the block (main thread only); pending ones arrive after it."""
+    if threading.current_thread() is not threading.main_thread():
+        return nullcontext()
+    return _Held()
+
+
+class _Held:
+    def __enter__(self):
+        self.previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+
+    def __exit__(self, *exc):
+        signal.pthread_sigmask(signal.SIG_SETMASK, self.previous)
+        return False
 
 
 def write_text_atomic(path: Path, text: str) -> None:

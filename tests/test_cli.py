@@ -227,8 +227,8 @@ def test_sigterm_mid_run_keeps_the_previous_results_and_leaves_no_debris(tmp_pat
                 proc.wait()
 
     err = stderr.read_text(errors="replace")
-    assert code != 0, f"an interrupted run must not report success\n{err}"
-    assert "Traceback" not in err, err
+    assert code == 130, f"an interrupted run must not report success\n{err}"
+    assert "Traceback" not in err and "previous results are kept" in err, err
     after = _tree(out)
     assert sorted(after) == sorted(before), "no staging folder or temporary file may be left behind"
     for name, data in before.items():
