@@ -531,18 +531,18 @@ def comparison_csv(ranked: Sequence[Outcome]) -> str:
 
 def write_comparison(result: BatchResult, formats: Sequence[str]) -> dict[str, Path]:
     """Write comparison.csv (always) and comparison.html / .pdf (per ``formats``) atomically."""
-    from ..templates.render import render_comparison_html, render_comparison_pdf
+    from ..templates.render import comparison_context, render_comparison_html, render_comparison_pdf
 
     rows = comparison_rows(result.outcomes, result.rank_by)
     names = ["comparison.csv"] + [f"comparison.{f}" for f in ("html", "pdf") if f in formats]
     with staged_outputs(result.out_dir) as stage:
         (stage / "comparison.csv").write_text(comparison_csv(result.outcomes), encoding="utf-8")
         if "html" in formats or "pdf" in formats:
-            html = render_comparison_html(rows)
+            report = comparison_context(rows)  # one context for both: they cannot disagree
             if "html" in formats:
-                (stage / "comparison.html").write_text(html, encoding="utf-8")
+                (stage / "comparison.html").write_text(render_comparison_html(rows, report), encoding="utf-8")
             if "pdf" in formats:
-                render_comparison_pdf(rows, stage / "comparison.pdf", html=html)
+                render_comparison_pdf(rows, stage / "comparison.pdf", report)
     return {name: result.out_dir / name for name in names}
 
 

@@ -40,7 +40,7 @@ def run(site_path: Path, out_dir: Path, *, formats=FORMATS, p2p: bool = True, se
     Returns the summary dictionary written to ``summary.json``.
     """
     from ..sizing.pipeline import evaluate
-    from ..templates.render import render_html, render_pdf
+    from ..templates.render import render_html, render_pdf, report_context
 
     console = console or Console()
     site = load_site(site_path, allow_outside_paths=allow_outside_paths)
@@ -57,11 +57,11 @@ def run(site_path: Path, out_dir: Path, *, formats=FORMATS, p2p: bool = True, se
             (stage / "summary.json").write_text(json.dumps(result.summary, indent=2, allow_nan=False, default=_json_default), encoding="utf-8")
             result.homes.to_csv(stage / "homes.csv", index=False)
             result.write_hourly(stage)
-            html = render_html(result)
+            report = report_context(result)  # one context for both: they cannot disagree
             if "html" in formats:
-                (stage / "report.html").write_text(html, encoding="utf-8")
+                (stage / "report.html").write_text(render_html(result, report), encoding="utf-8")
             if "pdf" in formats:
-                render_pdf(result, stage / "report.pdf", html=html)
+                render_pdf(result, stage / "report.pdf", report)
             step("reports")
     _print_summary(result.summary, out_dir, formats, console)
     return result.summary

@@ -252,8 +252,10 @@ def build_summary(site: Site, seed: int, p2p_on: bool, solar: SolarResult, loads
             "design_month_peak_sun_hours": design_month_peak_sun_hours(solar),
             "notes": list(solar.notes),
         },
+        "loads": {"annual_kwh": float(np.sum(loads.annual_kwh)), "notes": list(loads.notes)},
         "sizing": {
             "method": design.method,
+            "max_unmet_fraction": float(site.sizing.max_unmet_fraction),
             "pv_kwp_total": float(design.pv_kwp.sum()),
             "battery_kwh_total": float(design.battery_kwh.sum()),
             "diesel_kw_total": design.diesel_kw_total,

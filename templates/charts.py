@@ -1,23 +1,29 @@
-"""Charts as inline SVG strings (matplotlib, SVG backend, no files, no network).
+"""Charts drawn with matplotlib as SVG: inline in the HTML report, an image in the PDF.
 
-Every function takes plain numbers/arrays and returns one ``<svg class="chart">`` element
-that scales with the page. One palette for the whole report; every axis says its unit.
+Every function takes plain numbers/arrays, builds one figure and draws it once, to SVG
+(:func:`_draw`), returning a :class:`Chart`. The HTML report inlines the ``<svg
+class="chart">`` element (it scales with the page); the PDF shows the same SVG as an
+``<img>`` (``data:`` URI): vector, so crisp at any zoom, and WeasyPrint then draws it as
+one picture instead of styling its ~300 elements per chart as part of the page.
+No files, no network. One palette for the whole report; every axis says its unit.
 User-supplied labels (group and site names) go through :func:`_label` so that a ``$``
 never switches matplotlib into mathtext; the SVG backend XML-escapes all text itself.
 """
 from __future__ import annotations
 
+import base64
 import hashlib
+import html
 import io
 import re
+from dataclasses import dataclass
 
 import matplotlib
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-
-from ..sizing.solar import DAYS_PER_MONTH  # noqa: E402
+from ..sizing.solar import DAYS_PER_MONTH
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 MONTH_START_DAY = np.concatenate([[0], np.cumsum(DAYS_PER_MONTH)[:-1]])  # day of year each month starts
@@ -27,13 +33,29 @@ PALETTE = {"pv": "#f2a900", "battery": "#2a9d8f", "p2p": "#7b61ff", "diesel": "#
            "project": "#2a9d8f", "threshold": "#d62828", "discounted": "#7b61ff", "grid": "#e3e6ea"}
 #: one colour per household group, in the site file's order
 GROUP_COLOURS = ["#1d3557", "#f2a900", "#2a9d8f", "#7b61ff", "#e76f51", "#6c757d", "#8ab17d", "#b5838d"]
+#: white margin around a chart's tight bounding box [inch] (matplotlib's default)
+PAD_INCHES = 0.1
 
-plt.rcParams.update({
+matplotlib.rcParams.update({
     "font.family": "DejaVu Sans", "font.size": 8.5, "axes.spines.top": False, "axes.spines.right": False,
     "axes.titlesize": 9, "axes.labelsize": 8.5, "legend.fontsize": 7.5, "xtick.labelsize": 7.5,
     "ytick.labelsize": 7.5, "axes.grid": True, "grid.color": PALETTE["grid"], "grid.linewidth": 0.6,
     "axes.axisbelow": True, "svg.fonttype": "none", "svg.hashsalt": "p2p-size", "image.interpolation": "nearest",
 })
+
+
+@dataclass(frozen=True)
+class Chart:
+    """One chart drawn once: ``svg`` is an inline ``<svg class="chart">`` element, ``alt``
+    the text an image reader gets in place of the picture."""
+
+    svg: str
+    alt: str
+
+    @property
+    def data_uri(self) -> str:
+        """The same SVG as a ``data:`` URI, for an ``<img>``."""
+        return "data:image/svg+xml;base64," + base64.b64encode(self.svg.encode("utf-8")).decode("ascii")
 
 
 def _label(text) -> str:
@@ -45,19 +67,32 @@ def group_colour(k: int) -> str:
     return GROUP_COLOURS[k % len(GROUP_COLOURS)]
 
 
-def to_svg(fig) -> str:
-    """Render a figure to an inline <svg> element (no XML prolog, scalable)."""
+def _figure(*args, figsize: tuple[float, float], **kwargs):
+    """A figure outside pyplot (nothing global keeps it alive) and its axes, as ``plt.subplots``."""
+    fig = Figure(figsize=figsize)
+    FigureCanvasAgg(fig)
+    return fig, fig.subplots(*args, **kwargs)
+
+
+def _draw(fig: Figure, alt: str) -> Chart:
+    """Draw a figure once, to SVG, cropped to its tight bounding box.
+
+    The box is measured without drawing (``bbox_inches="tight"`` would draw the figure
+    twice: once to measure it, once to write it). Numbers keep 2 decimals (plenty at A4
+    size), the fixed pt size goes (the chart scales with the page, the viewBox stays) and
+    ids are made unique in the page (:func:`_unique_ids`); what draws nothing goes
+    (:func:`_lean`).
+    """
+    bbox = fig.get_tightbbox(fig.canvas.get_renderer()).padded(PAD_INCHES)
     buf = io.StringIO()
-    fig.savefig(buf, format="svg", bbox_inches="tight", metadata={"Date": None}, dpi=150)
-    plt.close(fig)
+    fig.savefig(buf, format="svg", bbox_inches=bbox, metadata={"Date": None}, dpi=150)
     svg = buf.getvalue()
     svg = svg[svg.index("<svg"):]
-    # scale with the page: drop fixed pt sizes, keep the viewBox
-    svg = re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"', r'<svg\1 class="chart" role="img"', svg, count=1)
+    svg = re.sub(r'<svg([^>]*?) width="[^"]+" height="[^"]+"',
+                 lambda m: f'<svg{m.group(1)} class="chart" role="img" aria-label="{html.escape(alt)}"', svg, count=1)
     svg = re.sub(r"<metadata>.*?</metadata>\s*", "", svg, count=1, flags=re.S)
-    # matplotlib writes numbers with up to 6 decimals: 2 are plenty at A4 size (smaller, faster PDF)
     svg = re.sub(r"(\d+\.\d\d)\d+", r"\1", svg)
-    return _unique_ids(svg)
+    return Chart(_lean(_unique_ids(svg)), alt)
 
 
 def _unique_ids(svg: str) -> str:
@@ -75,10 +110,40 @@ def _unique_ids(svg: str) -> str:
     return re.sub(r'href="#([^"]+)"', lambda m: f'href="#{prefix}{m.group(1)}"', svg)
 
 
+def _lean(svg: str) -> str:
+    """The same drawing with fewer nodes for the browser and WeasyPrint to walk.
+
+    matplotlib wraps every artist in a ``<g>``: about 40 % of a chart's elements. Gone:
+    the ``<g>`` without attributes (their children stay), the ``rotate(0)`` of upright
+    text, line breaks in path data and indentation; WeasyPrint then draws a chart with
+    14 % fewer instructions (callgrind). The drawing is the same.
+    """
+    out, kept, pos = [], [], 0
+    for m in re.finditer(r"<g>|<g\s[^>]*>|</g>", svg):
+        out.append(svg[pos:m.start()])
+        pos = m.end()
+        tag = m.group(0)
+        if tag == "</g>":
+            if kept.pop():
+                out.append(tag)
+        elif tag == "<g>":
+            kept.append(False)
+        else:
+            if not tag.endswith("/>"):
+                kept.append(True)
+            out.append(tag)
+    out.append(svg[pos:])
+    svg = "".join(out)
+
+    svg = re.sub(r' transform="rotate\(-?0 [-+\d.e]+ [-+\d.e]+\)"', "", svg)
+    svg = re.sub(r' d="([^"]*)"', lambda m: f' d="{" ".join(m.group(1).split())}"', svg)
+    return re.sub(r">\s+<", "><", svg)
+
+
 # ----------------------------------------------------------------------------- energy
-def monthly_energy(month_of_hour: np.ndarray, series: dict[str, np.ndarray], load_kw: np.ndarray) -> str:
+def monthly_energy(month_of_hour: np.ndarray, series: dict[str, np.ndarray], load_kw: np.ndarray) -> Chart:
     """Stacked monthly bars of how the load was served, with the load as a line [MWh or kWh per month]."""
-    fig, ax = plt.subplots(figsize=(7.0, 2.6))
+    fig, ax = _figure(figsize=(7.0, 2.6))
     bottom = np.zeros(12)
     total = np.bincount(month_of_hour, weights=load_kw, minlength=12)
     scale, unit = (1000.0, "MWh") if total.max() > 5000 else (1.0, "kWh")
@@ -92,34 +157,43 @@ def monthly_energy(month_of_hour: np.ndarray, series: dict[str, np.ndarray], loa
     ax.set_ylabel(f"energy [{unit}/month]")
     ax.grid(axis="x", visible=False)
     ax.legend(ncol=len(series) + 1, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0))
-    return to_svg(fig)
+    return _draw(fig, "Monthly energy: how the load is served")
 
 
-def typical_days(hour_of_day: np.ndarray, season_of_hour: np.ndarray, curves: dict[str, np.ndarray]) -> str:
-    """Mean day per season (one panel each) of the given hourly village curves [kW]."""
-    fig, axes = plt.subplots(1, 4, figsize=(7.2, 2.3), sharey=True)
-    for k, ax in enumerate(axes):
-        mask = season_of_hour == k
-        days = max(mask.sum() / 24, 1)
-        for name, values in curves.items():
-            mean = np.bincount(hour_of_day[mask], weights=values[mask], minlength=24) / days
-            ax.plot(np.arange(24), mean, label=name, color=PALETTE.get(name.split()[0].lower()), lw=1.4)
-        ax.set_title(SEASONS[k])
-        ax.set_xticks([0, 6, 12, 18, 23])
-        ax.set_xlabel("hour of day")
-    axes[0].set_ylabel("village power [kW]")
-    handles, labels = axes[0].get_legend_handles_labels()
-    fig.legend(handles, labels, ncol=len(labels), frameon=False, loc="lower center", bbox_to_anchor=(0.5, 0.98))
-    return to_svg(fig)
+def typical_days(hour_of_day: np.ndarray, season_of_hour: np.ndarray, curves: dict[str, np.ndarray]) -> Chart:
+    """Mean day per season of the given hourly village curves, the four days side by side
+    on one axis [kW] (one set of axes, not four panels: a third of the drawing work)."""
+    fig, ax = _figure(figsize=(7.2, 2.3))
+    step = 27  # a day's 24 hours and a gap before the next season
+    days = np.maximum(np.bincount(season_of_hour, minlength=4)[:4] / 24, 1)
+    x = (np.arange(4)[:, None] * step + np.arange(25)[None, :]).astype(float)
+    x[:, -1] = np.nan  # breaks each curve between seasons
+    cell = season_of_hour * 24 + hour_of_day
+    for name, values in curves.items():
+        mean = np.full((4, 25), np.nan)
+        mean[:, :24] = np.bincount(cell, weights=values, minlength=96)[:96].reshape(4, 24) / days[:, None]
+        ax.plot(x.ravel(), mean.ravel(), label=name, color=PALETTE.get(name.split()[0].lower()), lw=1.4)
+    for k, season in enumerate(SEASONS):
+        ax.annotate(season, (k * step + 11.5, 1.0), xycoords=("data", "axes fraction"), xytext=(0, 3),
+                    textcoords="offset points", ha="center", va="bottom", fontsize=9)
+        if k:
+            ax.axvline(k * step - 2, color="#c5cad3", lw=0.8)
+    ax.set_xticks(x[:, [0, 6, 12, 18]].ravel(), ["0", "6", "12", "18"] * 4)
+    ax.set_xlim(-1, 3 * step + 24)
+    ax.grid(axis="x", visible=False)
+    ax.set_xlabel("hour of day (mean day of each season)")
+    ax.set_ylabel("village power [kW]")
+    ax.legend(ncol=len(curves), frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0), borderaxespad=1.7)
+    return _draw(fig, "Typical day per season: village load and PV")
 
 
-def soc_heatmap(soc_pct: np.ndarray) -> str:
+def soc_heatmap(soc_pct: np.ndarray) -> Chart:
     """Village mean battery state of charge, day of year × hour of day [%].
 
     The 365 × 24 cells are drawn as one embedded raster image (``imshow``), not as
     8,760 vector rectangles, so the SVG stays small and fast to print.
     """
-    fig, ax = plt.subplots(figsize=(7.0, 3.0))
+    fig, ax = _figure(figsize=(7.0, 3.0))
     im = ax.imshow(soc_pct.T, aspect="auto", origin="lower", cmap="viridis", vmin=0, vmax=100,
                    extent=(0, soc_pct.shape[0], 0, 24), interpolation="nearest")
     ax.set_xticks(MONTH_START_DAY[MONTH_START_DAY < soc_pct.shape[0]] + 15,
@@ -130,15 +204,15 @@ def soc_heatmap(soc_pct: np.ndarray) -> str:
     ax.grid(False)
     bar = fig.colorbar(im, ax=ax, pad=0.015, fraction=0.04)
     bar.set_label("mean state of charge [%]")
-    return to_svg(fig)
+    return _draw(fig, "Battery state of charge over the year")
 
 
 # ----------------------------------------------------------------------------- P2P
 def p2p_money(group_names: list[str], income: np.ndarray, cost: np.ndarray, currency: str,
-              hour_of_day: np.ndarray, price_per_kwh: np.ndarray, traded_kw: np.ndarray) -> str:
+              hour_of_day: np.ndarray, price_per_kwh: np.ndarray, traded_kw: np.ndarray) -> Chart:
     """Left: P2P money received and paid per group [currency/year]. Right: the buyers' price
     by hour of day, traded-energy weighted, with the traded energy [currency/kWh, kWh]."""
-    fig, (ax, ax2) = plt.subplots(1, 2, figsize=(7.2, 2.5), gridspec_kw={"width_ratios": [1.1, 1]})
+    fig, (ax, ax2) = _figure(1, 2, figsize=(7.2, 2.5), gridspec_kw={"width_ratios": [1.1, 1]})
     y = np.arange(len(group_names))
     ax.barh(y + 0.2, income, height=0.38, color=PALETTE["battery"], label="received (sold)")
     ax.barh(y - 0.2, cost, height=0.38, color=PALETTE["p2p"], label="paid (bought)")
@@ -167,13 +241,13 @@ def p2p_money(group_names: list[str], income: np.ndarray, cost: np.ndarray, curr
     ax3.set_ylim(0, np.nanmax(np.append(price, 0.0)) * 1.25 + 1e-9)
     ax3.legend(h1 + h2, l1 + l2, frameon=False, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
     fig.tight_layout(w_pad=1.5)
-    return to_svg(fig)
+    return _draw(fig, "P2P money by group and price by hour of day")
 
 
 # ----------------------------------------------------------------------------- costs
-def cost_breakdown(by_component: dict[str, float], by_category: dict[str, float], currency: str) -> str:
+def cost_breakdown(by_component: dict[str, float], by_category: dict[str, float], currency: str) -> Chart:
     """Present value of the village's costs by component and by category [currency]."""
-    fig, axes = plt.subplots(1, 2, figsize=(7.2, 2.3))
+    fig, axes = _figure(1, 2, figsize=(7.2, 2.3))
     colours = {"pv": PALETTE["pv"], "battery": PALETTE["battery"], "diesel": PALETTE["diesel"],
                "p2p link": PALETTE["p2p"], "fuel": PALETTE["diesel"], "salvage": PALETTE["baseline"]}
     span = max([abs(v) for v in by_component.values()] + [abs(v) for v in by_category.values()] + [1.0])
@@ -190,11 +264,11 @@ def cost_breakdown(by_component: dict[str, float], by_category: dict[str, float]
         ax.set_xlabel(f"present value [{prefix}{currency}]")
         ax.grid(axis="y", visible=False)
     fig.tight_layout(w_pad=2.0)
-    return to_svg(fig)
+    return _draw(fig, "Present value of costs by component and by category")
 
 
 def cumulative_cash_flow(net_cash_flow: np.ndarray, discount_rate: float, currency: str,
-                         simple_payback: float | None, discounted_payback: float | None) -> str:
+                         simple_payback: float | None, discounted_payback: float | None) -> Chart:
     """Cumulative village net cash flow against the baseline, simple and discounted, with
     the payback points [currency]."""
     years = np.arange(len(net_cash_flow))
@@ -202,7 +276,7 @@ def cumulative_cash_flow(net_cash_flow: np.ndarray, discount_rate: float, curren
     cum_d = np.cumsum(net_cash_flow / (1.0 + discount_rate) ** years)
     span = max(np.abs(cum).max(), np.abs(cum_d).max(), 1.0)
     scale, prefix = (1e6, "million ") if span >= 2e6 else (1e3, "thousand ") if span >= 2e4 else (1.0, "")
-    fig, ax = plt.subplots(figsize=(7.0, 2.6))
+    fig, ax = _figure(figsize=(7.0, 2.6))
     ax.bar(years, net_cash_flow / scale, color=np.where(net_cash_flow >= 0, PALETTE["grid"], "#f4c7c3"),
            width=0.7, label="net cash flow of the year")
     ax.plot(years, cum / scale, color=PALETTE["load"], marker="o", ms=2.5, lw=1.6, label="cumulative")
@@ -222,13 +296,13 @@ def cumulative_cash_flow(net_cash_flow: np.ndarray, discount_rate: float, curren
     ax.set_ylabel(f"vs baseline [{prefix}{currency}]")
     ax.set_xlim(-0.7, years[-1] + 0.7)
     ax.legend(frameon=False, ncol=3, loc="lower center", bbox_to_anchor=(0.5, 1.0))
-    return to_svg(fig)
+    return _draw(fig, "Cumulative cash flow and payback")
 
 
 # ----------------------------------------------------------------------------- affordability, CO2
-def affordability(group_names: list[str], share_of_income_by_group: list[np.ndarray], threshold: float) -> str:
+def affordability(group_names: list[str], share_of_income_by_group: list[np.ndarray], threshold: float) -> Chart:
     """Each home's bill as a share of its income, per group, with the threshold line [%]."""
-    fig, ax = plt.subplots(figsize=(7.0, 0.5 + 0.42 * len(group_names) + 0.6))
+    fig, ax = _figure(figsize=(7.0, 0.5 + 0.42 * len(group_names) + 0.6))
     rng = np.random.default_rng(0)
     top = threshold
     for k, values in enumerate(share_of_income_by_group):
@@ -250,12 +324,12 @@ def affordability(group_names: list[str], share_of_income_by_group: list[np.ndar
     ax.set_xlim(0, 100 * top * 1.15)
     ax.set_xlabel("monthly electricity bill [% of household income] (dots: homes, bar: median)")
     ax.grid(axis="y", visible=False)
-    return to_svg(fig)
+    return _draw(fig, "Bill as a share of income, by group")
 
 
-def co2_bars(baseline_t: float, project_t: float) -> str:
+def co2_bars(baseline_t: float, project_t: float) -> Chart:
     """Annual CO2 of the baseline and of the project [t CO2/year]."""
-    fig, ax = plt.subplots(figsize=(5.0, 1.5))
+    fig, ax = _figure(figsize=(5.0, 1.5))
     names = ["baseline (today)", "project"]
     values = [baseline_t, project_t]
     ax.barh([0, 1], values, color=[PALETTE["baseline"], PALETTE["project"]], height=0.6)
@@ -266,13 +340,13 @@ def co2_bars(baseline_t: float, project_t: float) -> str:
     ax.set_xlim(0, max(values + [1e-9]) * 1.18)
     ax.set_xlabel("CO2 emitted [t/year]")
     ax.grid(axis="y", visible=False)
-    return to_svg(fig)
+    return _draw(fig, "CO2 of the baseline and of the project")
 
 
 # ----------------------------------------------------------------------------- alternatives, sensitivity, resilience
-def alternatives(names: list[str], lcoe: list, npc: list, currency: str, lower_bound: float | None = None) -> str:
+def alternatives(names: list[str], lcoe: list, npc: list, currency: str, lower_bound: float | None = None) -> Chart:
     """LCOE [currency/kWh] and NPC [currency] of each alternative (the chosen one highlighted)."""
-    fig, (a1, a2) = plt.subplots(1, 2, figsize=(7.2, 0.7 + 0.38 * len(names)))
+    fig, (a1, a2) = _figure(1, 2, figsize=(7.2, 0.7 + 0.38 * len(names)))
     y = np.arange(len(names))
     colours = [PALETTE["p2p"] if n.startswith("P2P") else PALETTE["baseline"] for n in names]
     lc = np.array([np.nan if v is None else v for v in lcoe], dtype=float)
@@ -293,13 +367,13 @@ def alternatives(names: list[str], lcoe: list, npc: list, currency: str, lower_b
         ax.grid(axis="y", visible=False)
     a2.set_yticklabels([])
     fig.tight_layout(w_pad=1.0)
-    return to_svg(fig)
+    return _draw(fig, "LCOE and net present cost of the alternatives")
 
 
 def tornado(parameters: list[str], base: float, low: list, high: list, xlabel: str,
-            low_label: str = "−25 %", high_label: str = "+25 %") -> str:
+            low_label: str = "−25 %", high_label: str = "+25 %") -> Chart:
     """Tornado: the metric with each parameter at its low and high value around the base."""
-    fig, ax = plt.subplots(figsize=(3.5, 0.7 + 0.36 * len(parameters)))
+    fig, ax = _figure(figsize=(3.5, 0.7 + 0.36 * len(parameters)))
     y = np.arange(len(parameters))
     lo = np.array([np.nan if v is None else v for v in low], dtype=float)
     hi = np.array([np.nan if v is None else v for v in high], dtype=float)
@@ -315,13 +389,13 @@ def tornado(parameters: list[str], base: float, low: list, high: list, xlabel: s
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
     ax.legend(frameon=False, ncol=2, loc="lower center", bbox_to_anchor=(0.5, 1.0))
-    return to_svg(fig)
+    return _draw(fig, f"Sensitivity of {xlabel}")
 
 
-def resilience(with_sharing: np.ndarray, without_sharing: np.ndarray, target: float) -> str:
+def resilience(with_sharing: np.ndarray, without_sharing: np.ndarray, target: float) -> Chart:
     """Each home's unmet load during equipment failures, with and without sharing, homes
     sorted from best to worst served [% of load]."""
-    fig, ax = plt.subplots(figsize=(7.0, 2.3))
+    fig, ax = _figure(figsize=(7.0, 2.3))
     for values, colour, name in ((without_sharing, PALETTE["unmet"], "without sharing"),
                                  (with_sharing, PALETTE["p2p"], "with P2P sharing")):
         v = np.sort(100 * np.asarray(values, dtype=float))
@@ -332,13 +406,13 @@ def resilience(with_sharing: np.ndarray, without_sharing: np.ndarray, target: fl
     ax.set_ylabel("unmet load [% of load]")
     ax.set_ylim(bottom=0)
     ax.legend(frameon=False)
-    return to_svg(fig)
+    return _draw(fig, "Unmet load per home with outages, with and without sharing")
 
 
 # ----------------------------------------------------------------------------- batch comparison
-def comparison_scatter(names: list[str], lcoe: list, affordable_share: list, currency: str) -> str:
+def comparison_scatter(names: list[str], lcoe: list, affordable_share: list, currency: str) -> Chart:
     """Villages: LCOE [currency/kWh] against the share of households that can afford it [%]."""
-    fig, ax = plt.subplots(figsize=(7.0, 3.0))
+    fig, ax = _figure(figsize=(7.0, 3.0))
     for k, (n, x, y) in enumerate(zip(names, lcoe, affordable_share)):
         if x is None or y is None:
             continue
@@ -348,12 +422,12 @@ def comparison_scatter(names: list[str], lcoe: list, affordable_share: list, cur
     ax.set_ylabel("households that can afford it [%]")
     ax.set_ylim(-5, 108)
     ax.set_xlim(left=0)
-    return to_svg(fig)
+    return _draw(fig, "Villages: LCOE against affordable share")
 
 
-def comparison_bars(names: list[str], values: list, xlabel: str, colour: str, missing: str = "n/a") -> str:
+def comparison_bars(names: list[str], values: list, xlabel: str, colour: str, missing: str = "n/a") -> Chart:
     """One horizontal bar per village (None shown as text)."""
-    fig, ax = plt.subplots(figsize=(3.5, 0.6 + 0.3 * len(names)))
+    fig, ax = _figure(figsize=(3.5, 0.6 + 0.3 * len(names)))
     y = np.arange(len(names))
     v = np.array([np.nan if x is None else x for x in values], dtype=float)
     ax.barh(y, np.nan_to_num(v), color=colour, height=0.6)
@@ -366,4 +440,4 @@ def comparison_bars(names: list[str], values: list, xlabel: str, colour: str, mi
     ax.set_xlim(min(0, finite.min() * 1.2) if finite.size else 0, (finite.max() * 1.25 if finite.size and finite.max() > 0 else 1))
     ax.set_xlabel(xlabel)
     ax.grid(axis="y", visible=False)
-    return to_svg(fig)
+    return _draw(fig, f"Villages: {xlabel}")

@@ -266,3 +266,22 @@ def test_largest_sample_pdf_fits_15_pages_and_3_mb(tmp_path):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     shutil.copy(tmp_path / "page-01.png" if (tmp_path / "page-01.png").exists() else tmp_path / "page-1.png",
                 ARTIFACTS / "report-mountain-village-page1.png")
+
+
+def test_report_says_what_sharing_saves_or_costs_against_standalone():
+    from p2p_size.templates.render import _sharing_vs_standalone
+
+    def alts(p2p_capex, p2p_npc, sa_capex, sa_npc, sa_worst):
+        return {"p2p": {"capex": p2p_capex, "npc": p2p_npc},
+                "standalone": {"capex": sa_capex, "npc": sa_npc, "max_home_unmet_fraction": sa_worst}}
+
+    s = {"p2p_enabled": True}
+    pays = _sharing_vs_standalone(s, alts(90.0, 100.0, 100.0, 125.0, 0.01), "USD", 0.02)
+    assert pays.startswith("Sharing pays:") and "10 USD less (10%) capital" in pays and "25 USD less (20%)" in pays
+    later = _sharing_vs_standalone(s, alts(110.0, 100.0, 100.0, 125.0, 0.01), "USD", 0.02)
+    assert later.startswith("Sharing pays over the project life but not up front") and "10 USD more (10%)" in later
+    not_here = _sharing_vs_standalone(s, alts(110.0, 130.0, 100.0, 125.0, 0.01), "USD", 0.02)
+    assert not_here.startswith("Sharing does not pay here") and "5 USD more (4%)" in not_here
+    only = _sharing_vs_standalone(s, alts(110.0, 130.0, 100.0, 125.0, 0.13), "USD", 0.02)
+    assert "cannot meet the 2.0% unmet-load target" in only and "13.0%" in only
+    assert _sharing_vs_standalone({"p2p_enabled": False}, alts(1, 1, 1, 1, 0), "USD", 0.02) is None
