@@ -80,7 +80,8 @@ def main() -> None:
 
     print(f"report benchmark — {result.summary['site']} ({result.summary['n_homes']} homes), "
           f"{platform.processor() or platform.machine()}; simulation (not timed) {t_sim:.1f} s")
-    print(f"{'render':14s} {'CPU s':>6s} {'wall s':>7s} {'context':>8s} {'HTML':>6s} {'PDF':>6s} {'pages':>6s} {'PDF MB':>7s} {'HTML kB':>8s}")
+    print(f"{'render':14s} {'CPU s':>6s} {'wall s':>7s} {'context':>8s} {'HTML':>6s} {'PDF':>6s} "
+          f"{'pages':>6s} {'PDF MB':>7s} {'HTML kB':>8s}")
     for k, r in enumerate(runs):
         label = "first" if k == 0 else f"repeat {k}"
         print(f"{label:14s} {r['cpu']:6.2f} {r['wall']:7.2f} {r['context_cpu']:8.2f} {r['html_cpu']:6.2f} "

@@ -285,3 +285,98 @@ def test_report_says_what_sharing_saves_or_costs_against_standalone():
     only = _sharing_vs_standalone(s, alts(110.0, 130.0, 100.0, 125.0, 0.13), "USD", 0.02)
     assert "cannot meet the 2.0% unmet-load target" in only and "13.0%" in only
     assert _sharing_vs_standalone({"p2p_enabled": False}, alts(1, 1, 1, 1, 0), "USD", 0.02) is None
+
+
+# ----------------------------------------------------------------------------- one context, two media
+def test_html_and_pdf_come_from_one_context_and_show_the_same_charts(small_site):
+    """The print document is the screen document with each inline SVG chart replaced by
+    an <img> of the very same SVG: nothing else may differ."""
+    import base64
+
+    from p2p_size.sizing.pipeline import evaluate
+    from p2p_size.sizing.site import load_site
+    from p2p_size.templates.render import _render, report_context
+
+    result = evaluate(load_site(small_site))
+    context = report_context(result)
+    screen, printed = render_html(result, context), _render("report.html.j2", context, "print")
+    inline = re.findall(r"<svg\b.*?</svg>", screen, flags=re.S)
+    images = re.findall(r'<img class="chart" src="data:image/svg\+xml;base64,([^"]+)" alt="[^"]*">', printed)
+    assert len(inline) >= 8 and "<svg" not in printed
+    assert [base64.b64decode(x).decode("utf-8") for x in images] == inline
+    strip = lambda html, pattern: re.sub(pattern, "CHART", html, flags=re.S)  # noqa: E731
+    assert strip(screen, r"<svg\b.*?</svg>") == strip(printed, r'<img class="chart" [^>]*>')
+
+
+@needs_poppler
+def test_lean_svg_draws_the_same_as_matplotlibs(tmp_path):
+    """The chart as drawn for the report (ids unique, ``charts._lean``: wrappers and
+    whitespace dropped) and matplotlib's own SVG rasterise to the same pixels."""
+    import io as _io
+
+    from PIL import Image
+
+    from p2p_size.templates import charts
+    from p2p_size.templates.render import _write_pdf
+
+    fig, ax = charts._figure(figsize=(5.0, 2.4))
+    x = np.arange(24)
+    ax.bar(x, np.sin(x / 4) + 1.2, color=charts.PALETTE["grid"], label="bars")
+    ax.plot(x, np.cos(x / 5) + 1.0, marker="o", ms=3, color=charts.PALETTE["load"], label="line & <markers>")
+    ax.set_xticks([0, 6, 12, 18, 23])
+    ax.set_xlabel("hour of day")
+    ax.legend(ncol=2, frameon=False, loc="lower center", bbox_to_anchor=(0.5, 1.0))
+    raw = _io.StringIO()
+    fig.savefig(raw, format="svg", bbox_inches="tight")
+    raw = raw.getvalue()
+    lean = charts._lean(charts._unique_ids(raw))
+    assert lean.count("<g") < raw.count("<g") / 2 and len(lean) < len(raw)
+
+    pixels = []
+    for name, svg in (("raw", raw), ("lean", lean)):
+        img = f'<img style="width: 100%" src="{charts.Chart(svg, name).data_uri}">'
+        pdf = _write_pdf(img, tmp_path / f"{name}.pdf")
+        subprocess.run([PDFTOPPM, "-r", "100", "-png", "-singlefile", str(pdf), str(tmp_path / name)], check=True)
+        pixels.append(np.asarray(Image.open(tmp_path / f"{name}.png").convert("L"), dtype=int))
+    assert pixels[0].shape == pixels[1].shape
+    assert np.abs(pixels[0] - pixels[1]).max() <= 8, "the lean SVG draws differently"
+    assert (pixels[1] < 128).mean() > 0.005  # something was drawn
+
+
+def test_rendering_hands_frozen_objects_back_to_the_gc():
+    import gc
+
+    from p2p_size.templates.render import comparison_context
+
+    rows = [_village("A", 0.5, 0.9, 10.0, 8.0)]
+    assert gc.get_freeze_count() == 0
+    comparison_context(rows)
+    assert gc.get_freeze_count() == 0  # gc.freeze during rendering, gc.unfreeze after
+    gc.freeze()
+    try:
+        comparison_context(rows)
+        assert gc.get_freeze_count() > 0  # a caller's own freeze stays (not undone by the renderer)
+    finally:
+        gc.unfreeze()
+
+
+def test_chart_box_is_matplotlibs_tight_box_so_no_label_is_cut():
+    """The box measured without drawing equals the one ``bbox_inches="tight"`` finds by
+    drawing the SVG: a long user label at the edge stays whole (hinted raster metrics once
+    made it up to 13 pt too narrow)."""
+    import io as _io
+
+    from p2p_size.templates import charts
+
+    def view_box(svg):
+        return [float(x) for x in re.search(r'viewBox="([^"]+)"', svg).group(1).split()]
+
+    fig, ax = charts._figure(figsize=(6.0, 2.0))
+    names = ["a very long household group name that goes on and on", "middle", "shops & <b>better-off</b> $homes"]
+    ax.barh(np.arange(3), [3.0, 1.0, 2.0])
+    ax.set_yticks(np.arange(3), [charts._label(n) for n in names])
+    ax.set_xlabel("a label at the bottom [USD/month]")
+    tight = _io.StringIO()
+    fig.savefig(tight, format="svg", bbox_inches="tight")
+    ours, theirs = view_box(charts._draw(fig, "long labels").svg), view_box(tight.getvalue())
+    np.testing.assert_allclose(ours[2:], theirs[2:], atol=0.5)  # width, height [pt]
