@@ -52,9 +52,9 @@ def render_once(result, folder: Path) -> dict:
     """One run of what ``p2p-size run`` does after the simulation, timed step by step."""
     c0, w0 = time.process_time(), time.perf_counter()
     context = report_context(result)
-    c1, w1 = time.process_time(), time.perf_counter()
+    c1 = time.process_time()
     (folder / "report.html").write_text(render_html(result, context), encoding="utf-8")
-    c2, w2 = time.process_time(), time.perf_counter()
+    c2 = time.process_time()
     pdf = render_pdf(result, folder / "report.pdf", context)
     c3, w3 = time.process_time(), time.perf_counter()
     return {"cpu": c3 - c0, "wall": w3 - w0, "context_cpu": c1 - c0, "html_cpu": c2 - c1, "pdf_cpu": c3 - c2,

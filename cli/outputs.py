@@ -14,8 +14,7 @@ import os
 import shutil
 import signal
 import tempfile
-import threading
-from contextlib import contextmanager, nullcontext
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
@@ -37,41 +36,34 @@ def staged_outputs(out_dir: Path) -> Iterator[Path]:
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     stage = Path(tempfile.mkdtemp(prefix=".p2p-size-staging-", dir=out_dir))
+    complete = False
     try:
         yield stage
-    except BaseException:
+        complete = True
+    finally:
         with _signals_held():
-            shutil.rmtree(stage, ignore_errors=True)
-        raise
-    with _signals_held():
-        try:
-            # everything is complete: publish each file atomically
-            for path in sorted(stage.rglob("*")):
-                if path.is_file():
-                    target = out_dir / path.relative_to(stage)
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    os.replace(path, target)
-        finally:
-            shutil.rmtree(stage, ignore_errors=True)
+            try:
+                if complete:  # publish each file atomically
+                    for path in sorted(stage.rglob("*")):
+                        if path.is_file():
+                            target = out_dir / path.relative_to(stage)
+                            target.parent.mkdir(parents=True, exist_ok=True)
+                            os.replace(path, target)
+            finally:
+                shutil.rmtree(stage, ignore_errors=True)
 
 
 _HELD = {signal.SIGINT, signal.SIGTERM}
 
 
-def _signals_held():
-    """Block SIGINT and SIGTERM for the block (main thread only); pending ones arrive after it."""
-    if threading.current_thread() is not threading.main_thread():
-        return nullcontext()
-    return _Held()
-
-
-class _Held:
-    def __enter__(self):
-        self.previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
-
-    def __exit__(self, *exc):
-        signal.pthread_sigmask(signal.SIG_SETMASK, self.previous)
-        return False
+@contextmanager
+def _signals_held() -> Iterator[None]:
+    """Block SIGINT and SIGTERM in this thread for the block; pending ones arrive after it."""
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, _HELD)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def write_text_atomic(path: Path, text: str) -> None:

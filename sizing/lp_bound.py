@@ -258,8 +258,7 @@ def npc_lower_bound(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
         obj, sizes = _solve(site, uc, village_load, pv_unit, starts, exist, fixed_sizes)
         how = f"{len(starts)} steps of {int(hours_per_step)} h"
     else:
-        # merged runs are only as good as the PV size they were cut at: a coarse solve
-        # gives it, then the runs are re-cut at the size their own solve chose
+        # merged runs are only as good as the PV size they were cut at: a coarse solve gives it
         coarse, sizes = _solve(site, uc, village_load, pv_unit, _steps_fixed(hours, 4), exist, fixed_sizes)
         # with a genset, long deficit runs would let it average its output over days: cap them
         cap = 4 if site.equipment.diesel.placement != "none" else None
@@ -325,7 +324,6 @@ def _solve(site: Site, uc: UnitCosts, village_load: np.ndarray, pv_unit: np.ndar
         vals.append(np.broadcast_to(np.asarray(block_vals, dtype=float), np.shape(block_rows)))
 
     t = np.arange(T)
-    ones = np.ones(T)
     # chains: X_t − X_{t−1} = 0, X_0 − X = 0
     for copies, size in ((iPt, iP), (iBt, iB), (iGt, iG)):
         rr = r + t
