@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from numpy.testing import assert_allclose
 
 from p2p_size.economics.cashflow import CostInputs, cash_flows_for
@@ -52,3 +53,21 @@ def test_runs_of_surplus_and_deficit_hours_bound_like_hourly_steps():
     assert four <= runs.npc <= hourly * (1 + 1e-6)
     assert runs.npc >= 0.99 * hourly
     assert "run of PV-surplus or PV-deficit hours" in runs.method_note
+
+
+def test_a_stalled_interior_point_solve_is_finished_by_crossover_or_simplex(monkeypatch):
+    # one generated village in a hundred made HiGHS's interior point stop with "no
+    # progress" (status Unknown); the bound must then come from the next attempt, equal
+    from p2p_size.sizing import lp_bound
+
+    site = load_site(SAMPLES / "south_asia_shs" / "site.yaml")
+    solar, loads = solar_resource(site, seed=0), build_loads(site, seed=0)
+    normal = npc_lower_bound(site, solar, loads, hours_per_step=24)
+    stalled = {"solver": "ipm", "run_crossover": "off", "ipm_iteration_limit": 2}
+    for rest in (lp_bound.LP_ATTEMPTS[1:], lp_bound.LP_ATTEMPTS[2:]):
+        monkeypatch.setattr(lp_bound, "LP_ATTEMPTS", (stalled, *rest))
+        again = npc_lower_bound(site, solar, loads, hours_per_step=24)
+        assert_allclose(again.npc, normal.npc, rtol=1e-6)
+    monkeypatch.setattr(lp_bound, "LP_ATTEMPTS", (stalled,))
+    with pytest.raises(RuntimeError, match="HiGHS returned"):
+        npc_lower_bound(site, solar, loads, hours_per_step=24)
