@@ -232,3 +232,18 @@ def test_rankings():
     rows = list(csv.DictReader(comparison_csv(rank([a, bad, b, c], "lcoe")).splitlines()))
     assert [r["rank"] for r in rows] == ["1", "2", "3", ""]
     assert rows[-1]["error"] == "bad | fix: x" and rows[2]["lcoe_per_kwh"] == ""
+
+
+def test_local_workers_run_one_blas_thread_unless_the_user_says_otherwise(monkeypatch):
+    import multiprocessing
+    import os
+    from concurrent.futures import ProcessPoolExecutor
+
+    for k in batch.WORKER_THREAD_ENV:
+        monkeypatch.delenv(k, raising=False)
+    monkeypatch.setenv("MKL_NUM_THREADS", "3")
+    ctx = multiprocessing.get_context("spawn")
+    with batch._one_thread_per_worker(), ProcessPoolExecutor(1, mp_context=ctx) as pool:
+        seen = {k: pool.submit(os.getenv, k).result() for k in batch.WORKER_THREAD_ENV}
+    assert seen == {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "3"}
+    assert "OMP_NUM_THREADS" not in os.environ and os.environ["MKL_NUM_THREADS"] == "3"  # this process: as before
