@@ -291,13 +291,15 @@ def cumulative_cash_flow(net_cash_flow: np.ndarray, discount_rate: float, curren
     ax.plot(years, cum_d / scale, color=PALETTE["discounted"], lw=1.3, ls="--",
             label=f"cumulative, discounted at {100 * discount_rate:g} %")
     ax.axhline(0, color="#333", lw=0.7)
-    for value, colour, text in ((simple_payback, PALETTE["load"], "payback"),
-                                (discounted_payback, PALETTE["discounted"], "discounted payback")):
+    # labels below-right of the crossing: the cumulative lines rise through zero there, so
+    # below-left is where they run; the discounted label one line lower (the two may be close)
+    for value, colour, text, dy in ((simple_payback, PALETTE["load"], "payback", -14),
+                                    (discounted_payback, PALETTE["discounted"], "discounted payback", -26)):
         if value is not None:
             ax.axvline(value, color=colour, lw=0.8, ls=":")
             ax.plot([value], [0], marker="D", color=colour, ms=5, zorder=5)
-            ax.annotate(f"{text} {value:.1f} yr", (value, 0), xytext=(-4, -14), textcoords="offset points",
-                        fontsize=7.5, color=colour, ha="right",
+            ax.annotate(f"{text} {value:.1f} yr", (value, 0), xytext=(4, dy), textcoords="offset points",
+                        fontsize=7.5, color=colour, ha="left",
                         bbox={"boxstyle": "round,pad=0.2", "fc": "white", "ec": "none", "alpha": 0.85})
     ax.set_xlabel("project year")
     ax.xaxis.get_major_locator().set_params(integer=True)
@@ -366,8 +368,9 @@ def alternatives(names: list[str], lcoe: list, npc: list, currency: str, lower_b
     a2.barh(y, np.nan_to_num(npc_v) / scale, color=colours, height=0.6)
     if lower_bound is not None:
         a2.axvline(lower_bound / scale, color=PALETTE["threshold"], ls="--", lw=1.1)
-        a2.annotate("LP lower bound", (lower_bound / scale, len(names) - 0.5), xytext=(3, 0),
-                    textcoords="offset points", color=PALETTE["threshold"], fontsize=7, va="bottom")
+        # above the top edge of the panel, clear of the bars
+        a2.annotate("LP lower bound", (lower_bound / scale, -0.5), xytext=(0, 2), textcoords="offset points",
+                    color=PALETTE["threshold"], fontsize=7, va="bottom", ha="center", annotation_clip=False)
     a2.set_xlabel(f"net present cost [{prefix}{currency}]")
     for ax in (a1, a2):
         ax.set_yticks(y, names)
