@@ -73,9 +73,9 @@ def test_gap_to_lp_bound_within_5_percent_on_the_solar_only_field_study_village(
     assert 0.0 <= _gap("mountain_village") <= 0.05
 
 
-@pytest.mark.xfail(reason="with a genset the kernel dispatches it load-following at part load with a minimum "
-                          "load (SPEC 3.3), while the perfect-foresight LP runs it only at full output; for the "
-                          "sahel design alone the LP's dispatch is 6 % cheaper than the simulated one "
+@pytest.mark.xfail(reason="the pooled LP leaves 2 % of the village's load unmet wherever cheapest, while every "
+                          "home must meet 2 % (sahel: worst home 1.96 %, village 0.90 %), and it has no P2P loss "
+                          "or battery reserve; bounds with unit commitment or without cycle charging did not move "
                           "(docs/sizing.md, Measured)", run=False)
 def test_gap_to_lp_bound_within_5_percent_with_a_genset():
     assert _gap("sahel_village") <= 0.05
