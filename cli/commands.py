@@ -109,6 +109,8 @@ def _print_summary(summary: dict, out_dir: Path, formats, console: Console) -> N
     if co2 and co2.get("avoided_annual_t") is not None:
         table.add_row("CO2 avoided", f"{co2['avoided_annual_t']:,.1f} t/yr")
     console.print(table)
+    for note in (summary.get("loads") or {}).get("notes", []):
+        console.print(f"note (loads): {note}", style="yellow", soft_wrap=True, highlight=False, markup=False)
     out_dir = Path(out_dir)
     for name in ["report.html" if "html" in formats else None, "report.pdf" if "pdf" in formats else None,
                  "summary.json", "homes.csv"]:

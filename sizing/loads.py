@@ -70,6 +70,10 @@ __all__ = [
 HOURS_PER_YEAR = 8760
 HOURS_PER_LEAP_YEAR = 8784
 MAX_PROFILE_FILE_BYTES = 50_000_000
+# What one connection of an off-grid village plausibly uses, mean over the year [kWh/day]:
+# a single LED lamp for an hour is ~0.005, a mill or a clinic with a fridge ~30-50. Outside
+# these the numbers are most likely in the wrong unit (W or Wh for kW or kWh, or the reverse).
+PLAUSIBLE_DAILY_KWH = (0.005, 100.0)
 #: First hour of 29 February in a leap year that starts on 1 January 00:00: (31 + 28) days.
 _FEB29_FIRST_HOUR = (31 + 28) * 24
 
@@ -955,6 +959,37 @@ class Loads:
         return self.load_kw.sum(axis=0)
 
 
+def _plausibility_notes(group, index: int, load_kw: np.ndarray) -> list[str]:
+    """A note when a group's homes use implausibly much or little energy (a unit slip).
+
+    Not an error: a site may really hold one big consumer. The note names the key the
+    numbers came from and the likely fix; it reaches the console, summary.json
+    (``loads.notes``) and the report.
+    """
+    if load_kw.size == 0:
+        return []
+    daily = float(load_kw.mean()) * 24.0                      # kWh/day per home, mean over homes and days
+    lo, hi = PLAUSIBLE_DAILY_KWH
+    prefix = f"households[{index}]"
+    if getattr(group, "load_profile_file", None):
+        source = (f"{prefix}.load_profile_file", "if its load_kw column is in W, divide it by 1,000",
+                  "if its load_kw column is in MW, multiply it by 1,000")
+    elif getattr(group, "appliances", None):
+        source = (f"{prefix}.appliances", "check power_w (watts), count and hours_per_day",
+                  "power_w is in watts: if kilowatts were entered, multiply them by 1,000")
+    else:
+        source = (f"{prefix}.daily_load_kwh", "if it was given in Wh, divide it by 1,000",
+                  "if it was given in MWh, multiply it by 1,000")
+    key, too_much, too_little = source
+    if daily > hi:
+        return [f"{group.name}: each home uses {daily:,.0f} kWh a day on average (peak {float(load_kw.max()):,.1f} kW), "
+                f"more than a household or village business does ({lo:g}–{hi:g} kWh/day); {key}: {too_much}"]
+    if 0.0 < daily < lo:
+        return [f"{group.name}: each home uses {1000 * daily:.2f} Wh a day on average, less than one LED lamp for "
+                f"an hour; {key}: {too_little}"]
+    return []
+
+
 def build_loads(site: Any, seed: int = 0) -> Loads:
     """Hourly demand of every home of a validated site.
 
@@ -1001,6 +1036,7 @@ def build_loads(site: Any, seed: int = 0) -> Loads:
         else:
             load_kw = archetype_loads(getattr(group, "load_shape", None) or "evening_peak",
                                       float(group.daily_load_kwh), count, variability, rng)
+        notes.extend(_plausibility_notes(group, i, load_kw))
         columns.append(load_kw)
         group_of_home.append(np.full(count, i, dtype=int))
         width = max(3, len(str(count)))

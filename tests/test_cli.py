@@ -234,3 +234,13 @@ def test_sigterm_mid_run_keeps_the_previous_results_and_leaves_no_debris(tmp_pat
     for name, data in before.items():
         assert after[name] == data, f"{name} of the previous good run was changed"
     assert json.loads(after["summary.json"])["seed"] == 0
+
+
+def test_run_prints_the_note_on_a_load_given_in_the_wrong_unit(tmp_path, small_site_data):
+    small_site_data["households"][1]["daily_load_kwh"] = 1200.0   # the shop's 1.2 kWh/day typed in Wh
+    site = write_site(tmp_path, small_site_data)
+    result = invoke("run", str(site), "-o", str(tmp_path / "out"), "--format", "html")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())
+    assert "note (loads): shop: each home uses 1," in text and "kWh a day on average" in text, text[-600:]
+    assert "households[1].daily_load_kwh: if it was given in Wh, divide it by 1,000" in text

@@ -24,6 +24,9 @@ from p2p_size.sizing.loads import (
     vary_profile,
     window_hours,
 )
+from p2p_size.sizing.site import load_site
+
+from .conftest import write_site
 
 KEY = "households[2].load_profile_file"
 
@@ -701,3 +704,38 @@ def test_build_loads_says_what_was_done_to_each_profile(tmp_path):
                            "home (day.csv): one typical day repeated for 365 days"]
     assert_allclose(loads.load_kw[:, 2], 0.2)
     assert build_loads(SimpleNamespace(base_dir=tmp_path, households=[group("a", 1, daily_load_kwh=1.0)])).notes == []
+
+
+@pytest.mark.parametrize("change, expect", [
+    ({"daily_load_kwh": 350.0}, "households[0].daily_load_kwh: if it was given in Wh, divide it by 1,000"),
+    ({"daily_load_kwh": 0.002}, "households[0].daily_load_kwh: if it was given in MWh, multiply it by 1,000"),
+    ({"daily_load_kwh": None, "load_shape": None,
+      "appliances": [{"name": "lamp", "count": 3, "power_w": 0.007, "hours_per_day": 4, "window": [18, 23]}]},
+     "households[0].appliances: power_w is in watts: if kilowatts were entered, multiply them by 1,000"),
+])
+def test_implausible_loads_get_a_note_naming_the_key_and_the_fix(tmp_path, small_site_data, change, expect):
+    group = small_site_data["households"][0]
+    for k, v in change.items():
+        if v is None:
+            group.pop(k, None)
+        else:
+            group[k] = v
+    site = load_site(write_site(tmp_path, small_site_data))
+    notes = build_loads(site, seed=0).notes
+    assert len(notes) == 1 and notes[0].startswith("low income: each home uses") and expect in notes[0]
+
+
+def test_a_load_profile_in_watts_is_noted_and_plausible_loads_are_not(tmp_path, small_site_data):
+    assert build_loads(load_site(write_site(tmp_path, small_site_data)), seed=0).notes == []  # 0.35 and 1.2 kWh/day
+    hours = pd.date_range("2023-01-01", periods=8760, freq="h")
+    watts = 20.0 + 60.0 * ((hours.hour >= 18) & (hours.hour < 23))       # a home's load in W: 0.78 kWh/day
+    pd.DataFrame({"timestamp": hours.strftime("%Y-%m-%d %H:%M"), "load_kw": watts}).to_csv(tmp_path / "w.csv", index=False)
+    group = small_site_data["households"][1]
+    group.pop("daily_load_kwh"); group.pop("load_shape")
+    group["load_profile_file"] = "w.csv"
+    notes = build_loads(load_site(write_site(tmp_path, small_site_data)), seed=0).notes
+    (note,) = notes
+    daily = float(note.split("each home uses ")[1].split(" kWh")[0].replace(",", ""))
+    assert 600 < daily < 1000  # 780 "kWh"/day, varied home to home (two homes)
+    assert note.startswith("shop: ") and note.endswith(
+        "households[1].load_profile_file: if its load_kw column is in W, divide it by 1,000")
