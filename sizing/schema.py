@@ -193,7 +193,9 @@ class HouseholdGroup(Strict):
         0.15, unit="fraction", description="day-to-day and home-to-home randomness (coefficient of variation)", ge=0, le=1
     )
     load_profile_file: Optional[str] = F(
-        None, description="CSV with column load_kw (8760 hourly rows, or 24 for one typical day); relative to the site file"
+        None, description="CSV with column load_kw [kW] and optionally timestamp: one year of hourly rows (8760, or "
+                          "8784 in a leap year), a regular 1–30 min series with timestamps (averaged to hours), or 24 "
+                          "rows for one typical day; relative to the site file"
     )
     appliances: Optional[list[Appliance]] = F(None, description="appliance list (RAMP-style stochastic profile)", min_length=1)
     existing: Optional[ExistingSystem] = F(None, description="systems already in place, per home")
