@@ -427,6 +427,8 @@ def _read_plain_csv(text: str, file: str, key: str):
         index, tz_offset_h, notes, more = _parse_timestamps(table, file, key)
         problems += more
         if index is not None and not more:
+            index, more_notes = _hour_stamps_inside_the_hour(index)
+            notes += more_notes
             problems += _step_problems(index, table["_line"].to_numpy(), file, key)
     if problems:
         raise DataFileError(problems)
@@ -515,6 +517,22 @@ def _parse_timestamps(table: pd.DataFrame, file: str, key: str):
             notes.append(f"daylight-saving timestamps converted to standard time UTC{offset_h:+g}")
         return naive_utc + pd.Timedelta(hours=offset_h), offset_h, notes, []
     return naive_utc, None, notes, []
+
+
+def _hour_stamps_inside_the_hour(index: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, list[str]]:
+    """Hourly rows all stamped at the same minute past the hour (hh:30 — the middle of the
+    hour, as NSRDB and several satellite services label; hh:10 in PVGIS series) belong to
+    the hour that contains the stamp: they are moved to hh:00, with a note. Anything else
+    is left to :func:`_step_problems`."""
+    if len(index) < 2:
+        return index, []
+    minute = index.minute
+    steps_min = np.diff(index.as_unit("s").asi8) / 60.0
+    if (minute[0] == 0 or not (minute == minute[0]).all() or not (index.second == 0).all()
+            or float(pd.Series(steps_min).mode().iloc[0]) != 60.0):
+        return index, []
+    return index.floor("h"), [f"hourly timestamps at hh:{minute[0]:02d} taken as the hour they fall in "
+                              f"(hh:00 to hh+1:00)"]
 
 
 def _utc_offset_h(stamp: str) -> float:

@@ -256,6 +256,23 @@ def test_plain_csv_30_minute_data_resampled_to_hourly_means(tmp_path, greensboro
     assert_allclose(w.data.to_numpy(), hourly, rtol=0, atol=1e-9)
 
 
+@pytest.mark.parametrize("minute", [30, 10])
+def test_plain_csv_hourly_rows_stamped_inside_the_hour(tmp_path, greensboro, minute):
+    # hh:30 (the middle of each hour, NSRDB-style) or hh:10 (PVGIS series): the hour the stamp falls in
+    index = pd.date_range(f"2023-01-01 00:{minute:02d}", periods=8760, freq="h")
+    w = read_weather(write_plain_csv(tmp_path / "mid.csv", greensboro.data, index=index))
+    assert f"hourly timestamps at hh:{minute:02d} taken as the hour they fall in (hh:00 to hh+1:00)" in w.notes
+    pd.testing.assert_frame_equal(w.data, greensboro.data, check_freq=False, check_names=False)
+
+
+def test_plain_csv_with_minutes_that_differ_is_still_refused(tmp_path, greensboro):
+    index = pd.date_range("2023-01-01 00:30", periods=8760, freq="h").to_series()
+    index.iloc[100] = index.iloc[100] - pd.Timedelta(minutes=30)  # one row at hh:00 among hh:30 rows
+    path = write_plain_csv(tmp_path / "mixed.csv", greensboro.data, index=pd.DatetimeIndex(index))
+    with pytest.raises(DataFileError):
+        read_weather(path)
+
+
 def test_plain_csv_with_utc_offset_timestamps(tmp_path, greensboro):
     path = tmp_path / "nepal.csv"
     write_plain_csv(path, greensboro.data, fmt="%Y-%m-%dT%H:%M+05:45")
