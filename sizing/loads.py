@@ -51,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataFileError, Problem
-from .textfile import read_text, split_csv
+from .textfile import SUBHOURLY_STEPS_MIN, iso_local_time, leap_day_gaps, read_text, split_csv, time_steps_min
 
 __all__ = [
     "ARCHETYPES",
@@ -370,8 +370,6 @@ def vary_profile(
 # --------------------------------------------------------------------------------------
 # Measured profile from CSV
 # --------------------------------------------------------------------------------------
-#: Sub-hourly steps a timestamped profile may have; it is averaged to hourly means [min].
-SUBHOURLY_STEPS_MIN = (1, 2, 3, 5, 6, 10, 12, 15, 20, 30)
 #: Cells read as "no value": reported as empty, not as non-numeric.
 _BLANK_CELLS = ("", "nan", "na", "n/a", "null", "none", "-")
 #: The canonical year profile rows are mapped to (non-leap, as the weather's).
@@ -606,23 +604,15 @@ def _parse_stamps(cells: list[str], row: np.ndarray, problem):
     """
     text = pd.Series(cells, dtype=object).astype(str).str.strip()
     where = "column timestamp"
-    iso = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
-    bad = iso.isna().to_numpy()
-    if not bad.any():
-        aware = text.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).to_numpy()
-        if aware.any() and not aware.all():
+    iso = iso_local_time(text)
+    if not iso.unreadable.any():
+        naive = iso.without_offset
+        if naive.any():
             return None, True, [], [problem(
-                f"{(~aware).sum()} timestamp(s) have no UTC offset while others do",
+                f"{naive.sum()} timestamp(s) have no UTC offset while others do",
                 "write all timestamps the same way (all local time, or all with their offset)",
-                where=f"{_rows_text(row[~aware])}, {where}", value=text.to_numpy()[~aware][0])]
-        utc = pd.DatetimeIndex(iso.dt.tz_localize(None).to_numpy())
-        if not aware.any():
-            return utc, True, [], []
-        offsets_h = np.array([pd.Timestamp(s).utcoffset().total_seconds() / 3600.0 for s in text])
-        standard_h = float(offsets_h.min())
-        notes = ([f"daylight-saving timestamps moved to standard time UTC{standard_h:+g}"]
-                 if offsets_h.max() != standard_h else [])
-        return utc + pd.Timedelta(hours=standard_h), True, notes, []
+                where=f"{_rows_text(row[naive])}, {where}", value=text.to_numpy()[naive][0])]
+        return iso.index, True, list(iso.notes), []
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
@@ -649,7 +639,7 @@ def _step_problems(stamps: pd.DatetimeIndex, row: np.ndarray, problem, iso: bool
                               "day and month are ambiguous")
     if len(stamps) < 2:
         return 60.0, []
-    steps_min = np.diff(stamps.as_unit("s").asi8) / 60.0
+    steps_min, step = time_steps_min(stamps)
     dup = np.flatnonzero(steps_min == 0) + 1
     if dup.size:
         return 60.0, [problem(
@@ -664,13 +654,12 @@ def _step_problems(stamps: pd.DatetimeIndex, row: np.ndarray, problem, iso: bool
             f"to row {row[i]} ({stamps[i]:%Y-%m-%d %H:%M})",
             "sort the rows by time" + fix_iso,
             where=f"{_rows_text(row[back])}, {where}")]
-    step = float(pd.Series(steps_min).mode().iloc[0])
     if step != 60 and step not in SUBHOURLY_STEPS_MIN:
         return step, [problem(
             f"the time step is {step:g} minutes; expected hourly rows, or a sub-hourly step that divides the hour "
             f"({', '.join(map(str, SUBHOURLY_STEPS_MIN))} min)",
             "give one row per hour" + fix_iso, where=where)]
-    feb29_gap = _leap_day_gaps(stamps, steps_min, step)
+    feb29_gap = leap_day_gaps(stamps, steps_min, step)
     irregular = np.flatnonzero((steps_min != step) & ~feb29_gap) + 1
     if irregular.size:
         shown = ", ".join(f"row {row[i]} ({stamps[i]:%Y-%m-%d %H:%M} after {stamps[i - 1]:%Y-%m-%d %H:%M})"
@@ -682,13 +671,6 @@ def _step_problems(stamps: pd.DatetimeIndex, row: np.ndarray, problem, iso: bool
             "fill the missing time steps so the series is regular and complete" + fix_iso,
             where=f"{_rows_text(row[irregular])}, {where}")]
     return step, []
-
-
-def _leap_day_gaps(stamps: pd.DatetimeIndex, steps_min: np.ndarray, step: float) -> np.ndarray:
-    """Which steps jump exactly over a leap year's 29 February (already removed)."""
-    after = stamps[1:]
-    return ((steps_min == step + 24 * 60) & after.is_leap_year & (after.month == 3) & (after.day == 1)
-            & (after.hour == 0) & (after.minute == 0))
 
 
 def _calendar_order(hourly: pd.Series, problem) -> tuple[np.ndarray, list[str], list[Problem]]:

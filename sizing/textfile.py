@@ -13,15 +13,24 @@ and both read the same encodings: UTF-8 with or without a byte-order mark, UTF-1
 with one (a spreadsheet's "Unicode text"), and anything else as Latin-1, with a note.
 Each refusal is a :class:`~.errors.DataFileError` naming the file, the site key, the
 line and the fix.
+
+Both also read their ``timestamp`` column the same way (the last section): ISO 8601 to
+local standard time (:func:`iso_local_time`), the series' time step
+(:func:`time_steps_min`, one of :data:`SUBHOURLY_STEPS_MIN` or hourly), a leap day the
+file already left out not counted as a gap (:func:`leap_day_gaps`), and hourly rows
+stamped inside the hour taken as that hour (:func:`hour_stamps_inside_the_hour`). Each
+reader words its own problems (weather files count lines, load profiles rows).
 """
 from __future__ import annotations
 
 import csv
 import io
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 
 from .errors import DataFileError, Problem
 
@@ -179,3 +188,87 @@ def _has_decimal_comma(line: str) -> bool:
     fields = next(csv.reader([line]), [])
     return any(a.strip().lstrip("-").isdigit() and b.strip().isdigit() and len(b.strip()) <= 3
                for a, b in zip(fields, fields[1:]))
+
+
+# --------------------------------------------------------------------------- timestamps
+#: Sub-hourly steps a timestamped series may have; it is averaged to hourly means [min].
+SUBHOURLY_STEPS_MIN = (1, 2, 3, 5, 6, 10, 12, 15, 20, 30)
+_WITH_OFFSET = r"(?:Z|[+-]\d\d:?\d\d)$"
+
+
+@dataclass(frozen=True)
+class IsoStamps:
+    """A timestamp column read as ISO 8601 (:func:`iso_local_time`).
+
+    Attributes
+    ----------
+    index : DatetimeIndex or None
+        Naive local standard time; None when a stamp is unreadable or the offsets are mixed.
+    offset_h : float or None
+        UTC offset of that standard time when the stamps carry offsets [h].
+    unreadable : ndarray of bool
+        Stamps that are not ISO 8601.
+    without_offset : ndarray of bool
+        Stamps without a UTC offset while others have one (all False when one is unreadable).
+    notes : list of str
+        Daylight-saving time undone.
+    """
+
+    index: pd.DatetimeIndex | None
+    offset_h: float | None
+    unreadable: np.ndarray
+    without_offset: np.ndarray
+    notes: list[str] = field(default_factory=list)
+
+
+def iso_local_time(text: pd.Series) -> IsoStamps:
+    """ISO 8601 stamps (stripped strings) as naive local standard time.
+
+    Stamps without an offset are taken as local standard time as written; stamps with
+    one are moved to the standard time of the smallest offset in the file (summer time
+    undone, with a note).
+    """
+    stamps = pd.to_datetime(text, format="ISO8601", errors="coerce", utc=True)
+    unreadable = stamps.isna().to_numpy()
+    none = np.zeros(len(text), dtype=bool)
+    if unreadable.any():
+        return IsoStamps(None, None, unreadable, none)
+    aware = text.str.contains(_WITH_OFFSET, regex=True).to_numpy()
+    if aware.any() and not aware.all():
+        return IsoStamps(None, None, unreadable, ~aware)
+    naive_utc = pd.DatetimeIndex(stamps.dt.tz_localize(None).to_numpy())
+    if not aware.any():
+        return IsoStamps(naive_utc, None, unreadable, none)
+    offsets_h = np.array([pd.Timestamp(t).utcoffset().total_seconds() / 3600.0 for t in text])
+    standard_h = float(offsets_h.min())  # standard time is the smaller of standard/summer
+    notes = ([f"daylight-saving timestamps moved to standard time UTC{standard_h:+g}"]
+             if offsets_h.max() != standard_h else [])
+    return IsoStamps(naive_utc + pd.Timedelta(hours=standard_h), standard_h, unreadable, none, notes)
+
+
+def time_steps_min(index: pd.DatetimeIndex) -> tuple[np.ndarray, float]:
+    """The steps between consecutive stamps and the most common one [min] (≥ 2 stamps)."""
+    steps = np.diff(index.as_unit("s").asi8) / 60.0
+    return steps, float(pd.Series(steps).mode().iloc[0])
+
+
+def leap_day_gaps(index: pd.DatetimeIndex, steps_min: np.ndarray, step: float) -> np.ndarray:
+    """Which steps jump exactly over a leap year's 29 February (the file left it out): not gaps."""
+    after = index[1:]
+    return ((steps_min == step + 24 * 60) & after.is_leap_year & (after.month == 3) & (after.day == 1)
+            & (after.hour == 0) & (after.minute == 0))
+
+
+def hour_stamps_inside_the_hour(index: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, list[str]]:
+    """Hourly rows all stamped at the same minute past the hour (hh:30 — the middle of the
+    hour, as NSRDB and several satellite services label; hh:10 in PVGIS series) belong to
+    the hour that contains the stamp: they are moved to hh:00, with a note. Anything else
+    is returned as it is, for the reader's own checks."""
+    if len(index) < 2:
+        return index, []
+    minute = index.minute
+    if minute[0] == 0 or not (minute == minute[0]).all() or not (index.second == 0).all() \
+            or time_steps_min(index)[1] != 60.0:
+        return index, []
+    return index.floor("h"), [f"hourly timestamps at hh:{minute[0]:02d} taken as the hour they fall in "
+                              f"(hh:00 to hh+1:00)"]

@@ -36,7 +36,8 @@ import pandas as pd
 import pvlib
 
 from .errors import DataFileError, Problem
-from .textfile import read_text, split_csv
+from .textfile import (SUBHOURLY_STEPS_MIN, hour_stamps_inside_the_hour, iso_local_time, leap_day_gaps,
+                       read_text, split_csv, time_steps_min)
 
 #: Files larger than this are refused before being read [bytes].
 MAX_WEATHER_FILE_BYTES = 50_000_000
@@ -55,8 +56,6 @@ TEMP_AIR_RANGE_C = (-90.0, 65.0)
 COLUMNS = ("ghi", "dni", "dhi", "temp_air")
 #: Said when a leap year's 29 February is dropped to fit the canonical year.
 LEAP_DAY_NOTE = "29 February dropped (leap year)"
-#: Sub-hourly steps accepted for a plain CSV (resampled to hourly means) [min].
-SUBHOURLY_STEPS_MIN = (1, 2, 3, 5, 6, 10, 12, 15, 20, 30)
 
 _PLAIN_REQUIRED = ("timestamp", "ghi", "temp_air")
 _MAX_LISTED = 5  # rows listed per problem before "and N more"
@@ -427,7 +426,7 @@ def _read_plain_csv(text: str, file: str, key: str):
         index, tz_offset_h, notes, more = _parse_timestamps(table, file, key)
         problems += more
         if index is not None and not more:
-            index, more_notes = _hour_stamps_inside_the_hour(index)
+            index, more_notes = hour_stamps_inside_the_hour(index)
             notes += more_notes
             problems += _step_problems(index, table["_line"].to_numpy(), file, key)
     if problems:
@@ -496,48 +495,19 @@ def _parse_timestamps(table: pd.DataFrame, file: str, key: str):
     """ISO timestamps -> naive local standard time; the UTC offset if the file gives one."""
     raw = table["timestamp"].str.strip()
     lines = table["_line"].map("line {}".format).to_numpy()
-    stamps = pd.to_datetime(raw, format="ISO8601", errors="coerce", utc=True)
-    bad = stamps.isna().to_numpy()
+    stamps = iso_local_time(raw)
+    bad = stamps.unreadable
     if bad.any():
         return None, None, [], [Problem(file, f"{key} (column timestamp)",
                                         f"{bad.sum()} timestamps are not ISO 8601 dates: {_listed(lines[bad], raw[bad].to_numpy())}",
                                         "write timestamps like 2023-01-01 00:00 or 2023-01-01T00:00+05:45")]
-    aware = raw.str.contains(r"(?:Z|[+-]\d\d:?\d\d)$", regex=True).to_numpy()
-    if aware.any() and not aware.all():
+    naive = stamps.without_offset
+    if naive.any():
         return None, None, [], [Problem(file, f"{key} (column timestamp)",
-                                        f"{(~aware).sum()} timestamps have no UTC offset while others do: "
-                                        f"{_listed(lines[~aware], raw[~aware].to_numpy())}",
+                                        f"{naive.sum()} timestamps have no UTC offset while others do: "
+                                        f"{_listed(lines[naive], raw[naive].to_numpy())}",
                                         "write all timestamps the same way (all naive local standard time, or all with offset)")]
-    notes, offset_h = [], None
-    naive_utc = pd.DatetimeIndex(stamps.dt.tz_localize(None).to_numpy())
-    if aware.all():
-        offsets_h = np.array([_utc_offset_h(t) for t in raw])
-        offset_h = float(offsets_h.min())  # standard time is the smaller of standard/summer
-        if offsets_h.max() != offset_h:
-            notes.append(f"daylight-saving timestamps converted to standard time UTC{offset_h:+g}")
-        return naive_utc + pd.Timedelta(hours=offset_h), offset_h, notes, []
-    return naive_utc, None, notes, []
-
-
-def _hour_stamps_inside_the_hour(index: pd.DatetimeIndex) -> tuple[pd.DatetimeIndex, list[str]]:
-    """Hourly rows all stamped at the same minute past the hour (hh:30 — the middle of the
-    hour, as NSRDB and several satellite services label; hh:10 in PVGIS series) belong to
-    the hour that contains the stamp: they are moved to hh:00, with a note. Anything else
-    is left to :func:`_step_problems`."""
-    if len(index) < 2:
-        return index, []
-    minute = index.minute
-    steps_min = np.diff(index.as_unit("s").asi8) / 60.0
-    if (minute[0] == 0 or not (minute == minute[0]).all() or not (index.second == 0).all()
-            or float(pd.Series(steps_min).mode().iloc[0]) != 60.0):
-        return index, []
-    return index.floor("h"), [f"hourly timestamps at hh:{minute[0]:02d} taken as the hour they fall in "
-                              f"(hh:00 to hh+1:00)"]
-
-
-def _utc_offset_h(stamp: str) -> float:
-    """UTC offset of one ISO timestamp with offset (``...+05:45``, ``...Z``) [h]."""
-    return pd.Timestamp(stamp).utcoffset().total_seconds() / 3600.0
+    return stamps.index, stamps.offset_h, list(stamps.notes), []
 
 
 def _step_problems(index: pd.DatetimeIndex, lines: np.ndarray, file: str, key: str) -> list[Problem]:
@@ -548,23 +518,19 @@ def _step_problems(index: pd.DatetimeIndex, lines: np.ndarray, file: str, key: s
     if dup.any():
         return [Problem(file, key_ts, f"{dup.sum()} duplicate timestamps: {_listed(labels[dup], index[dup])}",
                         "keep one row per time step")]
-    steps_min = np.diff(index.as_unit("s").asi8) / 60.0
+    if len(index) < 2:
+        return [Problem(file, key, f"only {len(index)} row; expected 8760 hourly rows (one year)",
+                        "give one complete hourly year")]
+    steps_min, step = time_steps_min(index)
     if (steps_min < 0).any():
         back = np.flatnonzero(steps_min < 0) + 1
         return [Problem(file, key_ts, f"timestamps go backwards at {_listed(labels[back], index[back])}",
                         "sort the rows by time")]
-    if len(steps_min) == 0:
-        return [Problem(file, key, f"only {len(index)} row; expected 8760 hourly rows (one year)",
-                        "give one complete hourly year")]
-    step = float(pd.Series(steps_min).mode().iloc[0])
     if step != 60 and step not in SUBHOURLY_STEPS_MIN:
         return [Problem(file, key_ts, f"time step is {step:g} minutes; expected hourly (60) or a sub-hourly step "
                         f"dividing the hour ({', '.join(map(str, SUBHOURLY_STEPS_MIN))} min)",
                         "give hourly data (8760 rows)")]
-    after = index[1:]
-    leap_day_left_out = ((steps_min == step + 24 * 60) & after.is_leap_year & (after.month == 3) & (after.day == 1)
-                         & (after.hour == 0) & (after.minute == 0))  # Feb 29 already removed: not a gap
-    irregular = np.flatnonzero((steps_min != step) & ~leap_day_left_out)
+    irregular = np.flatnonzero((steps_min != step) & ~leap_day_gaps(index, steps_min, step))
     if len(irregular):
         after = [f"{lab} ({_fmt(index[i])} after {_fmt(index[i - 1])})"
                  for lab, i in zip(labels[irregular + 1], irregular + 1)]
