@@ -51,7 +51,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataFileError, Problem
-from .textfile import SUBHOURLY_STEPS_MIN, iso_local_time, leap_day_gaps, read_text, split_csv, time_steps_min
+from .textfile import (SUBHOURLY_STEPS_MIN, hour_stamps_inside_the_hour, iso_local_time, leap_day_gaps, read_text,
+                       split_csv, time_steps_min)
 
 __all__ = [
     "ARCHETYPES",
@@ -489,6 +490,8 @@ def read_load_profile(path: str | Path, key: str) -> LoadProfile:
     if stamps is None:  # unreadable timestamps: the row count can still be checked
         problems += _row_count_problems(n_rows, None, problem, subhourly_hint=False)
         raise DataFileError(problems)
+    stamps, inside_notes = hour_stamps_inside_the_hour(stamps)
+    stamp_notes += inside_notes
     step_min, step_problems = _step_problems(stamps, row, problem, iso)
     problems += step_problems
     if not step_problems:

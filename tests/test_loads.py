@@ -452,6 +452,15 @@ def test_summer_time_offsets_are_moved_to_standard_time(tmp_path):
     assert profile.notes == ["daylight-saving timestamps moved to standard time UTC+1"]
 
 
+def test_hourly_rows_stamped_at_half_past_are_taken_as_their_hour(tmp_path):
+    # the same rule as the weather reader's (sizing/textfile.py): hh:30 is inside hour hh
+    stamps = pd.date_range("2023-01-01 00:30", periods=8760, freq="h")
+    values = np.arange(8760) / 8760
+    profile = read_load_profile(timed_csv(tmp_path, stamps, values), KEY)
+    assert_allclose(profile.load_kw, values, atol=1e-5)  # written with 6 significant digits
+    assert profile.notes == ["hourly timestamps at hh:30 taken as the hour they fall in (hh:00 to hh+1:00)"]
+
+
 def test_day_month_dates_are_refused_with_an_iso_hint(tmp_path):
     stamps = pd.date_range("2023-01-01", periods=8760, freq="h")
     (p,) = problems_of(timed_csv(tmp_path, stamps, np.full(8760, 0.2), fmt="%d/%m/%Y %H:%M"))
