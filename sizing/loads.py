@@ -476,8 +476,8 @@ def read_load_profile(path: str | Path, key: str) -> LoadProfile:
         raise DataFileError(problems)
 
     text_kw = pd.Series([r[columns["load_kw"]] for r in rows], dtype=object).astype(str).str.strip()
-    problems += _value_problems(text_kw, row, problem)
     values = pd.to_numeric(text_kw, errors="coerce").to_numpy(dtype=float)
+    problems += _value_problems(text_kw, values, row, problem)
 
     if stamp_column is None:
         problems += _row_count_problems(n_rows, None, problem)
@@ -509,9 +509,9 @@ def read_load_profile(path: str | Path, key: str) -> LoadProfile:
     return LoadProfile(load_kw, path.name, notes + more_notes)
 
 
-def _value_problems(text: pd.Series, row: np.ndarray, problem) -> list[Problem]:
-    """Empty/NaN, non-numeric, infinite and negative demand cells, each with its rows."""
-    values = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float)
+def _value_problems(text: pd.Series, values: np.ndarray, row: np.ndarray, problem) -> list[Problem]:
+    """Empty/NaN, non-numeric, infinite and negative demand cells (``values``: ``text`` as
+    numbers, NaN where unreadable), each with its rows."""
     blank = text.str.lower().isin(_BLANK_CELLS).to_numpy()
     non_numeric = np.isnan(values) & ~blank
     infinite = np.isinf(values)
