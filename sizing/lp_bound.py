@@ -8,7 +8,9 @@ HiGHS, over the full simulated year (every hour, no representative days) in whic
 
 * the whole village is one pooled bus — every home's PV, battery and genset serve every
   home's load, **with no P2P losses and no transfer cap** (a relaxation: losses and caps
-  only add cost);
+  only add cost) — except on a *shared* genset's energy, which reaches the homes through
+  the links in the kernel as well: ``loss_fraction`` of all it sends is lost, and what
+  arrives is at most ``N · max_transfer_kw`` per hour (every home's import cap);
 * the dispatch has perfect foresight (any feasible hourly schedule, not the rule-based one);
 * failures (``failures``) are ignored — PV and batteries never break (a relaxation);
 * the unmet-load target holds for the **village total**, ``Σ_t u_t ≤ f · Σ_t L_t``,
@@ -43,11 +45,12 @@ constant.
 LP, for hours t = 1..T (T = 8760), η_c = η_d = √RTE, C = max C-rate, D = depth of discharge::
 
     min  k_pv·P + k_pvnew·P_new + k_b·B + k_bnew·B_new + k_g·G + k_e·Σ g_t + const
-    s.t. π_t·P + d_t − c_t + g_t + u_t ≥ L_t                   (balance; surplus curtailed)
+    s.t. π_t·P + d_t − c_t + δ·g_t + u_t ≥ L_t                 (balance; surplus curtailed)
          s_t = s_{t−1} + η_c·c_t − d_t/η_d,  s_0 free in [(1−D)B, B]
          (1−D)·B ≤ s_t ≤ B,   c_t ≤ C·B,   d_t ≤ C·B,   g_t ≤ G
          Σ u_t ≤ f·Σ L_t,  P ≥ P_exist,  B ≥ B_exist,  P_new ≥ P − P_exist,  B_new ≥ B − B_exist
          all variables ≥ 0 (G = 0 without diesel)
+    δ = 1 − loss_fraction and δ·g_t ≤ N·max_transfer_kw for a shared genset of linked homes, else δ = 1
 """
 from __future__ import annotations
 
@@ -255,22 +258,23 @@ def npc_lower_bound(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
              float(per_home(site, loads, "existing.battery_kwh").sum()))
     if hours_per_step is not None:
         starts = _steps_fixed(hours, hours_per_step)
-        obj, sizes = _solve(site, uc, village_load, pv_unit, starts, exist, fixed_sizes)
+        obj, sizes = _solve(site, uc, village_load, pv_unit, starts, exist, fixed_sizes, p2p=p2p, n_homes=n)
         how = f"{len(starts)} steps of {int(hours_per_step)} h"
     else:
         # merged runs are only as good as the PV size they were cut at: a coarse solve gives it
         # (8-hour steps: a third of the 4-hour solve's time, the same runs on every sample)
-        coarse, sizes = _solve(site, uc, village_load, pv_unit, _steps_fixed(hours, 8), exist, fixed_sizes)
+        coarse, sizes = _solve(site, uc, village_load, pv_unit, _steps_fixed(hours, 8), exist, fixed_sizes, p2p=p2p, n_homes=n)
         # with a genset, long deficit runs would let it average its output over days: cap them
         # (6 h: against 4 h, 35 % less time and bounds within 0.3 % — sahel −9, small island
         # −48, Alaska −2,203, four generated villages equal; at 8 h Alaska lost 0.65 %)
         cap = 6 if site.equipment.diesel.placement != "none" else None
         starts = _steps_by_sign(pv_unit, village_load, sizes[0], cap)
-        obj, sizes = _solve(site, uc, village_load, pv_unit, starts, exist, fixed_sizes)
+        obj, sizes = _solve(site, uc, village_load, pv_unit, starts, exist, fixed_sizes, p2p=p2p, n_homes=n)
         obj = max(obj, coarse)  # both are valid bounds
         how = f"{len(starts)} steps, each a run of PV-surplus or PV-deficit hours"
     note = ("perfect-foresight LP of the pooled village over the full year "
-            f"({hours} h in {how}, HiGHS): no P2P losses or transfer caps, no failures, unmet load limited for the "
+            f"({hours} h in {how}, HiGHS): no P2P losses or transfer caps (but on a shared genset's deliveries), "
+            "no failures, unmet load limited for the "
             "village total, free initial battery charge, no genset minimum load or unit commitment "
             "(fuel >= (F0+F1) x energy, O&M >= om x energy), cheapest possible battery and genset lives")
     return LPBound(npc=obj + uc.fixed, pv_kwp_total=sizes[0], battery_kwh_total=sizes[1],
@@ -283,7 +287,8 @@ LP_ATTEMPTS = ({"solver": "ipm", "run_crossover": "off"}, {"solver": "ipm", "run
 
 
 def _solve(site: Site, uc: UnitCosts, village_load: np.ndarray, pv_unit: np.ndarray, starts: np.ndarray,
-           exist: tuple[float, float], fixed_sizes) -> tuple[float, tuple[float, float, float]]:
+           exist: tuple[float, float], fixed_sizes, *, p2p: bool,
+           n_homes: int) -> tuple[float, tuple[float, float, float]]:
     """Solve the LP with hours merged into steps beginning at ``starts``; (objective, (P, B, G))."""
     import highspy
 
@@ -298,6 +303,10 @@ def _solve(site: Site, uc: UnitCosts, village_load: np.ndarray, pv_unit: np.ndar
     crate = eq.battery.max_c_rate
     f = site.sizing.max_unmet_fraction
     diesel = eq.diesel.placement != "none"
+    # a shared genset reaches the homes through the links: the link loss on all it sends, and
+    # each home's import cap on what arrives (per-home gensets, pooled here, have neither)
+    via_links = eq.diesel.placement == "shared" and p2p
+    delivered = 1.0 - eq.p2p_link.loss_fraction if via_links else 1.0
     exist_pv, exist_bat = exist
 
     # columns: c_t, d_t, s_t, g_t, u_t, and hourly copies P_t, B_t, G_t of the sizes (8T),
@@ -318,6 +327,8 @@ def _solve(site: Site, uc: UnitCosts, village_load: np.ndarray, pv_unit: np.ndar
     lo[iB] = exist_bat          # existing batteries stay installed in every design (a floor there too)
     if not diesel:
         hi[ig] = hi[iGt] = hi[iG] = 0.0
+    elif via_links:
+        hi[ig] = n_homes * eq.p2p_link.max_transfer_kw * length / delivered
     if fixed_sizes is not None:  # (P, B, G) pinned: a bound on one design's operation
         for ix, v in zip((iP, iB, iG), fixed_sizes):
             lo[ix] = hi[ix] = float(v)
@@ -338,10 +349,10 @@ def _solve(site: Site, uc: UnitCosts, village_load: np.ndarray, pv_unit: np.ndar
         add(rr[1:], copies[:-1], -1.0)
         add(rr[:1], [size], [-1.0])
         rlo.append(np.zeros(T)); rhi.append(np.zeros(T)); r += T
-    # balance: π_t P_t + d_t − c_t + g_t + u_t ≥ L_t
+    # balance: π_t P_t + d_t − c_t + (1 − loss) g_t + u_t ≥ L_t   (loss: shared genset via the links)
     rr = r + t
     add(rr, iPt, pv_unit)
-    add(rr, id_, 1.0); add(rr, ic, -1.0); add(rr, ig, 1.0); add(rr, iu, 1.0)
+    add(rr, id_, 1.0); add(rr, ic, -1.0); add(rr, ig, delivered); add(rr, iu, 1.0)
     rlo.append(L); rhi.append(np.full(T, inf)); r += T
     # SoC: s_t − s_{t−1} − η c_t + d_t/η = 0
     rr = r + t
