@@ -99,6 +99,9 @@ def _print_summary(summary: dict, out_dir: Path, formats, console: Console) -> N
     econ = summary.get("economics")
     if econ:
         table.add_row("capital / NPC", f"{econ['capex']:,.0f} / {econ['npc']:,.0f} {cur}")
+        sa = (summary.get("alternatives") or {}).get("standalone")
+        if sa and summary.get("p2p_enabled", True) and sa.get("capex") is not None:
+            table.add_row("  standalone systems instead", f"{sa['capex']:,.0f} / {sa['npc']:,.0f} {cur}")
         table.add_row("LCOE", _fmt(econ.get("lcoe_per_kwh"), ".3f", f" {cur}/kWh"))
         pb = econ.get("discounted_payback_years")
         table.add_row("discounted payback", "not within project life" if pb is None else f"{pb:.1f} years")

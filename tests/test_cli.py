@@ -5,6 +5,7 @@ Through typer's CliRunner on the real app; stdout and stderr are captured apart
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -244,3 +245,7 @@ def test_run_prints_the_note_on_a_load_given_in_the_wrong_unit(tmp_path, small_s
     text = " ".join(result.output.split())
     assert "note (loads): shop: each home uses 1," in text and "kWh a day on average" in text, text[-600:]
     assert "households[1].daily_load_kwh: if it was given in Wh, divide it by 1,000" in text
+    # beside the design's capital and NPC, what standalone systems would need, from summary.json
+    sa = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["alternatives"]["standalone"]
+    cells = " ".join(result.output.replace("│", " ").split())
+    assert f"standalone systems instead {sa['capex']:,.0f} / {sa['npc']:,.0f} USD" in cells
