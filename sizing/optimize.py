@@ -27,11 +27,16 @@ dispatch kernel (fast path) and costed by :func:`~p2p_size.economics.cashflow.ca
    homes a move pushes over the target are put back slightly larger than they were (≤ 3
    repairs) — the move shifts size from homes with slack to the homes that set the
    constraint; kept if every home meets the target and the NPC falls. Then 3 and 4 again at finer steps.
+5. **Standalone designs, home by home** (``p2p=False`` only): without sharing the homes do
+   not interact, so the village optimum is every home's own optimum. Each home then runs
+   its own pattern search over its PV, battery and genset (:func:`_home_by_home`), all
+   homes in the same simulations: one simulation advances N searches.
 
 Every candidate is a full-year simulation with the run's failures, so the result is
 feasible by construction; no final repair is needed. Cost: one simulation plus one
 cash-flow evaluation per candidate (≈ 2 ms + 0.11 ms per home), with a deterministic
-default budget :func:`auto_evaluations` (~2 s, + 40 % for the standalone seed);
+default budget :func:`auto_evaluations` (~2 s, + 40 % for the standalone search and 30 % for
+its home-by-home refinement);
 ``max_evaluations`` and ``time_budget_s`` override it.
 """
 from __future__ import annotations
@@ -89,6 +94,8 @@ class Candidate:
     sim: SimulationResult
     npc: float
     worst_excess: float      # max_i(unmet_i − target) [-]; ≤ 0 means feasible
+    npc_home: np.ndarray | None = None   # each home's share of the NPC (N,) [currency]
+    mg: np.ndarray | None = None         # per-home genset multipliers (N,); None = all 1
 
     @property
     def feasible(self) -> bool:
@@ -145,7 +152,7 @@ class _Search:
         z[2 * G] = np.clip(z[2 * G], 0.0, self.bounds.diesel_max_factor) if self.has_diesel else 0.0
         return z
 
-    def design(self, z: np.ndarray, mp: np.ndarray, mb: np.ndarray) -> Design:
+    def design(self, z: np.ndarray, mp: np.ndarray, mb: np.ndarray, mg: np.ndarray | None = None) -> Design:
         G = self.n_groups
         fa = np.where(z[:G] < _FLOOR_LOG2, 0.0, np.exp2(z[:G]))[self.group]
         fb = np.where(z[G:2 * G] < _FLOOR_LOG2, 0.0, np.exp2(z[G:2 * G]))[self.group]
@@ -155,25 +162,27 @@ class _Search:
         bat = np.maximum(bat, self.existing_bat)
         c = float(z[2 * G])
         n = len(pv)
-        diesel = c * self.home_peak if self.placement == "per_home" else np.zeros(n)
+        diesel = c * self.home_peak * (1.0 if mg is None else mg) if self.placement == "per_home" else np.zeros(n)
         shared = c * self.village_peak if self.placement == "shared" else 0.0
         return Design(pv, bat, diesel, shared, self.existing_pv, self.existing_bat, "optimize", self.placement)
 
-    def evaluate(self, z: np.ndarray, mp: np.ndarray, mb: np.ndarray | None = None) -> Candidate:
+    def evaluate(self, z: np.ndarray, mp: np.ndarray, mb: np.ndarray | None = None,
+                 mg: np.ndarray | None = None) -> Candidate:
         z = self.clip(z)
         mb = mp if mb is None else mb
-        key = z.tobytes() + mp.tobytes() + mb.tobytes()
+        key = z.tobytes() + mp.tobytes() + mb.tobytes() + (b"" if mg is None else mg.tobytes())
         hit = self.cache.get(key)
         if hit is not None:
             return hit
-        d = self.design(z, mp, mb)
+        d = self.design(z, mp, mb, mg)
         inputs = replace(self.base, pv_kwp=d.pv_kwp, battery_kwh=d.battery_kwh, diesel_kw=d.diesel_kw,
                          shared_diesel_kw=d.shared_diesel_kw, diesel_placement=d.placement)
         sim = simulate(inputs)
-        npc = cash_flows_for(self.costs, d, sim, p2p=self.p2p).npc
+        cf = cash_flows_for(self.costs, d, sim, p2p=self.p2p)
         self.evaluations += 1
         excess = float(np.max(sim.unmet_fraction - self.targets)) if sim.n_homes else 0.0
-        cand = Candidate(z, mp.copy(), mb.copy(), d, sim, npc, excess)
+        cand = Candidate(z, mp.copy(), mb.copy(), d, sim, cf.npc, excess, cf.npc_per_home,
+                         None if mg is None else mg.copy())
         self.cache[key] = cand
         return cand
 
@@ -272,6 +281,17 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
     InfeasibleError
         When the target cannot be met within ``bounds``.
     """
+    return _optimize(site, solar, loads, p2p=p2p, seed=seed, failed=failed, time_budget_s=time_budget_s,
+                     max_evaluations=max_evaluations, bounds=bounds, start=start, on_infeasible=on_infeasible,
+                     seed_standalone=seed_standalone)[0]
+
+
+def _optimize(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool, seed: int, failed, time_budget_s,
+              max_evaluations: int | None, bounds: SizeBounds, start, on_infeasible: str, seed_standalone: bool,
+              home_evaluations: int = 0) -> tuple[Design, Design]:
+    """:func:`optimize_design`, returning the design and the one its staged search (group factors and
+    per-home moves) reached; standalone searches then spend ``home_evaluations`` more
+    simulations moving each home on its own (:func:`_home_by_home`)."""
     t0 = time.perf_counter()
     own_failures = failed is None
     if failed is None:
@@ -285,11 +305,16 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
     # the standalone optimum, with its own budget share, as a start of the P2P search
     sa = None
     if p2p and seed_standalone and n > 1:
-        sa = standalone_design(site, solar, loads, seed=seed, failed=None if own_failures else failed, start=start, bounds=bounds,
-                               max_evaluations=max(int(max_evaluations * _STANDALONE_SHARE), 40),
-                               time_budget_s=None if time_budget_s is None else time_budget_s * _STANDALONE_SHARE)
+        # the standalone search's staged design seeds the P2P search (its home-by-home
+        # refinement, kept for the standalone alternative, makes a worse seed on the
+        # mountain village: 126,191 against 118,830 after the P2P search)
+        sa = _standalone(site, solar, loads, seed=seed, failed=None if own_failures else failed, start=start,
+                         bounds=bounds, max_evaluations=max(int(max_evaluations * _STANDALONE_SHARE), 40),
+                         time_budget_s=None if time_budget_s is None else time_budget_s * _STANDALONE_SHARE)[1]
+    if p2p:
+        home_evaluations = 0
     s = _Search(site, solar, loads, p2p=p2p, failed=failed, bounds=bounds,
-                max_evaluations=max_evaluations, time_budget_s=time_budget_s)
+                max_evaluations=max_evaluations + home_evaluations, time_budget_s=time_budget_s)
     G = s.n_groups
     ones = np.ones(n)
     z = np.zeros(2 * G + 1)
@@ -313,8 +338,7 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
             if on_infeasible != "best_effort":
                 raise _infeasible(s, best)
             s.targets = np.maximum(s.targets, best.sim.unmet_fraction * 1.05 + 1e-4)
-            best = Candidate(best.z, best.mp, best.mb, best.design, best.sim, best.npc,
-                             float(np.max(best.sim.unmet_fraction - s.targets)))
+            best = replace(best, worst_excess=float(np.max(best.sim.unmet_fraction - s.targets)))
             s.cache.clear()
             break
         z = best.z.copy()
@@ -330,12 +354,12 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
     if sa is not None:
         # same PV and batteries, homes linked; the genset (if any) at the standalone's total
         # rating and at smaller ones (a shared genset serves the coincident peak, not the sum)
-        z_sa, mp_sa, mb_sa = _as_search_point(s, sa)
+        z_sa, mp_sa, mb_sa, mg_sa = _as_search_point(s, sa)
         ratings = [z_sa[2 * G]] + ([z_sa[2 * G] * k for k in (0.5, 0.25, 0.125)] + [0.0] if s.has_diesel else [])
         for c in ratings:
             z_c = z_sa.copy()
             z_c[2 * G] = c
-            cand = s.evaluate(z_c, mp_sa, mb_sa)
+            cand = s.evaluate(z_c, mp_sa, mb_sa, mg_sa)
             if cand.feasible and (sa_cand is None or not sa_cand.feasible or cand.npc < sa_cand.npc):
                 sa_cand = cand
             elif sa_cand is None:
@@ -345,12 +369,16 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
     start_evals = s.evaluations
 
     # 2. pattern search on the group factors (coarse), 3. per-home moves, then both finer
-    budget = s.max_evaluations
-    moves = _pattern_search(s, best, steps=(1.0, 1.0 / 8), cap=start_evals + int(0.4 * (budget - start_evals)))
+    staged = max_evaluations
+    moves = _pattern_search(s, best, steps=(1.0, 1.0 / 8), cap=start_evals + int(0.4 * (staged - start_evals)))
     best, iterations = moves
-    best, trims = _per_home(s, best, steps=(0.3, 0.15, 0.08), cap=start_evals + int(0.75 * (budget - start_evals)))
-    best, it2 = _pattern_search(s, best, steps=(1.0 / 8, 1.0 / 32), cap=start_evals + int(0.85 * (budget - start_evals)))
-    best, tr2 = _per_home(s, best, steps=(0.08, 0.04, 0.02), cap=budget)
+    best, trims = _per_home(s, best, steps=(0.3, 0.15, 0.08), cap=start_evals + int(0.75 * (staged - start_evals)))
+    best, it2 = _pattern_search(s, best, steps=(1.0 / 8, 1.0 / 32), cap=start_evals + int(0.85 * (staged - start_evals)))
+    best, tr2 = _per_home(s, best, steps=(0.08, 0.04, 0.02), cap=staged)
+    staged_design = best.design
+    home_moves = 0
+    if home_evaluations > 0:     # standalone homes are independent: each moves on its own
+        best, home_moves = _home_by_home(s, best, steps=_HOME_STEPS, cap=s.max_evaluations)
     iterations += it2
     trims += tr2
 
@@ -358,7 +386,8 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
     notes = [
         f"optimised for the least village NPC with{'' if p2p else 'out'} sharing in the loop: "
         f"{s.evaluations} whole-village simulations of the full year in {time.perf_counter() - t0:.1f} s "
-        f"({start_evals} to reach a feasible start, {iterations} pattern-search moves, {trims} per-home moves)",
+        f"({start_evals} to reach a feasible start, {iterations} pattern-search moves, {trims} per-home moves"
+        + (f", then {home_moves} moves of single homes, each home on its own" if not p2p else "") + ")",
         f"every home meets max_unmet_fraction {s.target:g} (worst home {worst:.2%}); "
         f"NPC {best.npc:,.0f} vs {start_npc:,.0f} for the rule of thumb; search started from {started}",
         f"size bounds: {bounds.describe()}",
@@ -374,7 +403,7 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
         notes.append("the search stopped at its evaluation budget; the design is feasible but may not be the least-cost one")
     if s.placement != site.equipment.diesel.placement:
         notes.append("standalone homes: the shared genset becomes one genset per home")
-    return replace(best.design, notes=notes)
+    return replace(best.design, notes=notes), staged_design
 
 
 def _pattern_search(s: _Search, best: Candidate, *, steps: tuple[float, float], cap: int) -> tuple[Candidate, int]:
@@ -387,13 +416,13 @@ def _pattern_search(s: _Search, best: Candidate, *, steps: tuple[float, float], 
         for d in dirs:
             if s.exhausted(cap):
                 break
-            cand = s.evaluate(best.z + step * d, best.mp, best.mb)
+            cand = s.evaluate(best.z + step * d, best.mp, best.mb, best.mg)
             if cand.feasible and cand.npc < best.npc * (1 - 1e-9):
                 while cand.feasible and cand.npc < best.npc * (1 - 1e-9):   # keep going while it pays
                     best = cand
                     if s.exhausted(cap):
                         break
-                    cand = s.evaluate(best.z + step * d, best.mp, best.mb)
+                    cand = s.evaluate(best.z + step * d, best.mp, best.mb, best.mg)
                 improved = True
                 iterations += 1
         if not improved:
@@ -422,7 +451,7 @@ def _per_home(s: _Search, best: Candidate, *, steps, cap: int) -> tuple[Candidat
                 shrink = 1.0 - frac * slack
                 mp = best.mp * shrink if kind in ("pv", "both") else best.mp.copy()
                 mb = best.mb * shrink if kind in ("battery", "both") else best.mb.copy()
-                cand = s.evaluate(best.z, mp, mb)
+                cand = s.evaluate(best.z, mp, mb, best.mg)
                 for _ in range(3):
                     if cand.feasible or s.exhausted(cap):
                         break
@@ -432,7 +461,7 @@ def _per_home(s: _Search, best: Candidate, *, steps, cap: int) -> tuple[Candidat
                     grow = 1.0 + _REGROW * frac
                     mp = np.where(bad, best.mp * (grow if kind != "battery" else 1.0), mp)
                     mb = np.where(bad, best.mb * (grow if kind != "pv" else 1.0), mb)
-                    cand = s.evaluate(best.z, mp, mb)
+                    cand = s.evaluate(best.z, mp, mb, best.mg)
                 if cand.feasible and cand.npc < best.npc * (1 - 1e-9):
                     best = cand
                     moves += 1
@@ -440,18 +469,83 @@ def _per_home(s: _Search, best: Candidate, *, steps, cap: int) -> tuple[Candidat
     return best, moves
 
 
-def _as_search_point(s: _Search, d: Design) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A design's sizes as a point (z = rule-of-thumb factors 1, per-home multipliers) of search ``s``."""
+def _as_search_point(s: _Search, d: Design) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
+    """A design's sizes as a point of search ``s``: z (rule-of-thumb factors 1, the genset factor
+    c), per-home PV and battery multipliers, and per-home genset multipliers (per-home
+    gensets; None otherwise)."""
     G = s.n_groups
     z = np.zeros(2 * G + 1)
     with np.errstate(divide="ignore", invalid="ignore"):
         mp = np.where(s.pv_ref > 0, np.asarray(d.pv_kwp, float) / s.pv_ref, 0.0)
         mb = np.where(s.bat_ref > 0, np.asarray(d.battery_kwh, float) / s.bat_ref, 0.0)
+    mg = None
     if s.has_diesel:
         total = float(np.sum(d.diesel_kw)) + float(d.shared_diesel_kw)
         peak = s.village_peak if s.placement == "shared" else float(s.home_peak.sum())
         z[2 * G] = total / max(peak, 1e-12)
-    return z, mp, mb
+        if s.placement == "per_home" and z[2 * G] > 0:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                mg = np.where(s.home_peak > 0, np.asarray(d.diesel_kw, float) / (z[2 * G] * s.home_peak), 0.0)
+    return z, mp, mb, mg
+
+
+#: moves of the home-by-home search in (log2 PV, log2 battery, log2 genset) of one home:
+#: each size alone, PV-for-battery trades at four ratios (the cheapest point sits on the
+#: home's reliability boundary, which is curved), and storage or PV for diesel
+_HOME_MOVES = tuple(np.array(v, dtype=float) for base in
+                    ((1, 0, 0), (0, 1, 0), (1, -1, 0), (1, 1, 0), (1, -2, 0), (2, -1, 0), (1, -3, 0), (3, -1, 0),
+                     (0, 0, 1), (0, 1, -1), (1, 0, -1), (1, 1, -1))
+                    for v in (base, tuple(-x for x in base)))
+
+
+def _home_by_home(s: _Search, best: Candidate, *, steps: tuple[float, float], cap: int) -> tuple[Candidate, int]:
+    """Standalone homes do not interact, so each home runs its own pattern search, all in the
+    same simulations.
+
+    Every home has its own step and its own next move; one simulation tries every home's
+    move at once, and each home keeps its move if it still meets its own target and its own
+    NPC falls (then it repeats the move), else it tries its next move; after all moves fail
+    its step halves, from ``steps[0]`` down to ``steps[1]``. N searches advance per
+    simulation. Returns the best candidate and how many home moves were kept.
+    """
+    n = s.loads.n_homes
+    z, mp, mb, mg = _as_search_point(s, best.design)
+    if s.has_diesel and mg is None:         # no genset anywhere yet: each home's own, from zero
+        z[2 * s.n_groups], mg = 1.0, np.zeros(n)
+    x = np.vstack([mp, mb, mg if s.has_diesel else np.zeros(n)])
+    here = s.evaluate(z, x[0], x[1], mg)
+    if not here.feasible:
+        return best, 0
+    npc = here.npc_home.copy()
+    top = np.array([s.bounds.pv_max_factor, s.bounds.battery_max_factor,
+                    s.bounds.diesel_max_factor / max(z[2 * s.n_groups], 1e-12)])[:, None]
+    moves = np.array([m for m in _HOME_MOVES if s.has_diesel or m[2] == 0])   # (D, 3)
+    floor = 2.0 ** _FLOOR_LOG2
+    step = np.full(n, float(steps[0]))
+    which = np.zeros(n, dtype=int)          # each home's next move
+    failed = np.zeros(n, dtype=int)         # its failed moves in a row at this step
+    active = np.ones(n, dtype=bool)
+    kept = 0
+    while active.any() and not s.exhausted(cap):
+        factor = np.exp2(step[None, :] * moves[which].T)
+        y = np.where((x == 0) & (factor > 1), floor, x * factor)
+        y = np.minimum(np.where(y < floor, 0.0, y), top)
+        y[:, ~active] = x[:, ~active]
+        cand = s.evaluate(z, y[0], y[1], y[2] if s.has_diesel else None)
+        ok = active & (cand.sim.unmet_fraction <= s.targets + _TOL) & (cand.npc_home < npc * (1 - 1e-9))
+        x[:, ok] = y[:, ok]
+        npc[ok] = cand.npc_home[ok]
+        failed[ok] = 0
+        kept += int(ok.sum())
+        miss = active & ~ok
+        which[miss] = (which[miss] + 1) % len(moves)
+        failed[miss] += 1
+        halve = failed >= len(moves)
+        step[halve] /= 2.0
+        failed[halve] = 0
+        active &= step >= steps[1] - 1e-12
+    final = s.evaluate(z, x[0], x[1], x[2] if s.has_diesel else None)
+    return (final, kept) if final.feasible and final.npc < best.npc else (best, kept)
 
 
 def auto_evaluations(n_homes: int) -> int:
@@ -462,6 +556,8 @@ def auto_evaluations(n_homes: int) -> int:
 
 
 _STANDALONE_SHARE = 0.4
+_STANDALONE_HOME_SHARE = 0.3      # then each standalone home on its own (:func:`_home_by_home`)
+_HOME_STEPS = (0.5, 1.0 / 16)
 _REGROW = 0.5   # a home a per-home move pushes over the target comes back this × the step larger
 _MEMO: list = []
 
@@ -470,10 +566,29 @@ def standalone_design(site: Site, solar: SolarResult, loads: Loads, *, seed: int
                       bounds: SizeBounds = BOUNDS, max_evaluations: int | None = None,
                       time_budget_s: float | None = None) -> Design:
     """The standalone optimum (``p2p=False``, best effort), remembered for the run's
-    :func:`~.alternatives.alternatives` so it is searched once per run."""
-    for key, design in _MEMO:
+    :func:`~.alternatives.alternatives` so it is searched once per run.
+
+    ``max_evaluations`` is the staged search's budget; the home-by-home refinement spends
+    :data:`_STANDALONE_HOME_SHARE` / :data:`_STANDALONE_SHARE` of it again."""
+    return _standalone(site, solar, loads, seed=seed, failed=failed, start=start, bounds=bounds,
+                       max_evaluations=max_evaluations, time_budget_s=time_budget_s)[0]
+
+
+def _standalone(site, solar, loads, *, seed, failed, start, bounds, max_evaluations, time_budget_s) -> tuple[Design, Design]:
+    """(standalone optimum, the design its staged search reached), memoised per run."""
+    for key, designs in _MEMO:
         if key[0] is site and key[1] is solar and key[2] is loads and key[3] == seed and failed is None:
-            return design
+            return designs
+    if max_evaluations is None:
+        max_evaluations = max(int(auto_evaluations(loads.n_homes) * _STANDALONE_SHARE), 40)
+    designs = _optimize(site, solar, loads, p2p=False, seed=seed, failed=failed, start=start, bounds=bounds,
+                        max_evaluations=max_evaluations, time_budget_s=time_budget_s, on_infeasible="best_effort",
+                        seed_standalone=False,
+                        home_evaluations=int(max_evaluations * _STANDALONE_HOME_SHARE / _STANDALONE_SHARE))
+    if failed is None:      # the run's own outages: remember it for the alternatives
+        _MEMO.insert(0, ((site, solar, loads, seed), designs))
+        del _MEMO[2:]
+    return designs
     design = optimize_design(site, solar, loads, p2p=False, seed=seed, failed=failed, start=start, bounds=bounds,
                              max_evaluations=max_evaluations, time_budget_s=time_budget_s,
                              on_infeasible="best_effort")
