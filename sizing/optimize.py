@@ -48,7 +48,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..economics.cashflow import CostInputs, cash_flows_for
-from .design import Design, per_home, rule_of_thumb_design
+from .design import Design, genset_on_sale, per_home, rule_of_thumb_design
 from .dispatch import DispatchInputs, SimulationResult, simulate
 from .errors import InfeasibleError, Problem
 from .loads import Loads
@@ -164,6 +164,7 @@ class _Search:
         n = len(pv)
         diesel = c * self.home_peak * (1.0 if mg is None else mg) if self.placement == "per_home" else np.zeros(n)
         shared = c * self.village_peak if self.placement == "shared" else 0.0
+        diesel, shared = genset_on_sale(self.site, diesel), genset_on_sale(self.site, shared)
         return Design(pv, bat, diesel, shared, self.existing_pv, self.existing_bat, "optimize", self.placement)
 
     def evaluate(self, z: np.ndarray, mp: np.ndarray, mb: np.ndarray | None = None,
@@ -308,9 +309,13 @@ def _optimize(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool, seed: 
         # the standalone search's staged design seeds the P2P search (its home-by-home
         # refinement, kept for the standalone alternative, makes a worse seed on the
         # mountain village: 126,191 against 118,830 after the P2P search)
-        sa = _standalone(site, solar, loads, seed=seed, failed=None if own_failures else failed, start=start,
-                         bounds=bounds, max_evaluations=max(int(max_evaluations * _STANDALONE_SHARE), 40),
-                         time_budget_s=None if time_budget_s is None else time_budget_s * _STANDALONE_SHARE)[1]
+        final, staged = _standalone(site, solar, loads, seed=seed, failed=None if own_failures else failed,
+                                    start=start, bounds=bounds,
+                                    max_evaluations=max(int(max_evaluations * _STANDALONE_SHARE), 40),
+                                    time_budget_s=None if time_budget_s is None else time_budget_s * _STANDALONE_SHARE)
+        # ... except with per-home gensets: only the home-by-home search switches a home's
+        # genset on or off (the staged one has one genset factor for all homes)
+        sa = final if site.equipment.diesel.placement == "per_home" else staged
     if p2p:
         home_evaluations = 0
     s = _Search(site, solar, loads, p2p=p2p, failed=failed, bounds=bounds,
@@ -373,6 +378,9 @@ def _optimize(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool, seed: 
     moves = _pattern_search(s, best, steps=(1.0, 1.0 / 8), cap=start_evals + int(0.4 * (staged - start_evals)))
     best, iterations = moves
     best, trims = _per_home(s, best, steps=(0.3, 0.15, 0.08), cap=start_evals + int(0.75 * (staged - start_evals)))
+    if p2p and s.placement == "per_home":   # linked homes may not all need a genset of their own
+        best, switched = _gensets_off(s, best, cap=start_evals + int(0.8 * (staged - start_evals)))
+        trims += switched
     best, it2 = _pattern_search(s, best, steps=(1.0 / 8, 1.0 / 32), cap=start_evals + int(0.85 * (staged - start_evals)))
     best, tr2 = _per_home(s, best, steps=(0.08, 0.04, 0.02), cap=staged)
     staged_design = best.design
@@ -469,6 +477,41 @@ def _per_home(s: _Search, best: Candidate, *, steps, cap: int) -> tuple[Candidat
     return best, moves
 
 
+def _gensets_off(s: _Search, best: Candidate, *, cap: int) -> tuple[Candidate, int]:
+    """Per-home gensets of linked homes: switch off those that run least (half, a quarter, an
+    eighth of the homes that have one), leaning on PV, batteries and neighbours instead.
+    Homes pushed over the target get their genset back, other homes pushed over grow their
+    PV and battery a little (≤ 3 repairs); kept if every home meets the target and the NPC
+    falls. Returns the best candidate and how many switch-offs were kept."""
+    kept = 0
+    for share in (0.5, 0.25, 0.125):
+        while not s.exhausted(cap):
+            mg = np.ones(s.loads.n_homes) if best.mg is None else best.mg.copy()
+            on = np.flatnonzero(np.asarray(best.design.diesel_kw) > 0)
+            if on.size == 0:
+                return best, kept
+            off = on[np.argsort(best.sim.diesel_kwh[on], kind="stable")[:max(1, int(share * on.size))]]
+            mg[off] = 0.0
+            mp, mb = best.mp.copy(), best.mb.copy()
+            cand = s.evaluate(best.z, mp, mb, mg)
+            for _ in range(3):
+                if cand.feasible or s.exhausted(cap):
+                    break
+                bad = cand.sim.unmet_fraction > s.targets + _TOL
+                back = np.zeros(mg.size, dtype=bool)
+                back[off] = bad[off]
+                mg[back] = 1.0 if best.mg is None else best.mg[back]
+                grow = bad & ~back
+                mp[grow] *= 1.0 + _REGROW * 0.2
+                mb[grow] *= 1.0 + _REGROW * 0.2
+                cand = s.evaluate(best.z, mp, mb, mg)
+            if not (cand.feasible and cand.npc < best.npc * (1 - 1e-9)):
+                break
+            best = cand
+            kept += 1
+    return best, kept
+
+
 def _as_search_point(s: _Search, d: Design) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray | None]:
     """A design's sizes as a point of search ``s``: z (rule-of-thumb factors 1, the genset factor
     c), per-home PV and battery multipliers, and per-home genset multipliers (per-home
@@ -520,7 +563,14 @@ def _home_by_home(s: _Search, best: Candidate, *, steps: tuple[float, float], ca
     top = np.array([s.bounds.pv_max_factor, s.bounds.battery_max_factor,
                     s.bounds.diesel_max_factor / max(z[2 * s.n_groups], 1e-12)])[:, None]
     moves = np.array([m for m in _HOME_MOVES if s.has_diesel or m[2] == 0])   # (D, 3)
-    floor = 2.0 ** _FLOOR_LOG2
+    # below its floor a size is 0; a genset's floor is the smallest on sale, so "on" and "off"
+    # are single moves (in between every rating would buy the same genset: a plateau)
+    floor = np.full((3, 1), 2.0 ** _FLOOR_LOG2)
+    if s.has_diesel:
+        with np.errstate(divide="ignore"):
+            smallest = s.site.equipment.diesel.smallest_rating_kw / (z[2 * s.n_groups] * s.home_peak)
+        floor = np.broadcast_to(floor, (3, n)).copy()
+        floor[2] = np.maximum(smallest, 2.0 ** _FLOOR_LOG2)
     step = np.full(n, float(steps[0]))
     which = np.zeros(n, dtype=int)          # each home's next move
     failed = np.zeros(n, dtype=int)         # its failed moves in a row at this step

@@ -248,6 +248,10 @@ class Diesel(Strict):
     )
     fuel_slope_l_per_kwh: float = F(0.246, unit="L/kWh", description="fuel curve slope F1 (HOMER default)", gt=0, le=2)
     min_load_ratio: float = F(0.25, unit="fraction", description="minimum output while running, share of rated", ge=0, le=1)
+    smallest_rating_kw: float = F(
+        0.5, unit="kW", description="smallest genset on sale: a genset the sizing chooses is none or at least this "
+        "(0: any size)", ge=0, le=1000
+    )
 
 
 class P2PLink(Strict):
