@@ -17,18 +17,15 @@ Each entry: ``capex``, ``npc``, ``lcoe_per_kwh``, ``unmet_fraction`` (village), 
 """
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from ..economics.cashflow import CostInputs, Operation, build_cash_flows, cash_flows_for
 from .design import Design, rule_of_thumb_design
-from .errors import InfeasibleError
 from .loads import Loads
 from .lp_bound import LPBound, npc_lower_bound
 from .optimize import optimize_design, standalone_design
 from .schema import Site
-from .simulate import failures_for, simulate_site
+from .simulate import simulate_site
 from .dispatch import simulate
 from .simulate import dispatch_inputs
 from .solar import SolarResult

@@ -1,8 +1,6 @@
 """Glue between a validated site and the dispatch kernel: one call simulates a design."""
 from __future__ import annotations
 
-from dataclasses import replace
-
 import numpy as np
 
 from .design import Design
