@@ -100,3 +100,19 @@ def test_household_genset_runs_only_its_evening_hours():
     np.testing.assert_allclose(hours, [6.0])
     np.testing.assert_allclose(fuel, [6 * 0.20445], rtol=1e-12)
     assert evening_hours_mask(load, 24).all()
+
+
+def test_diesel_baseline_remembers_its_fuel_for_the_same_load_only():
+    # the sensitivity cases price one baseline a dozen times: the fuel is computed once per
+    # load array and genset, and a different load or rating is computed afresh
+    from p2p_size.economics import payback
+
+    load = np.full((48, 2), 0.05)
+    load[[18, 19, 20, 42, 43, 44], 0] = 0.5
+    first = payback._baseline_fuel(load, np.array([1.0, 1.0]), 0.08145, 0.246, 0.25, 3)
+    assert payback._baseline_fuel(load, np.array([1.0, 1.0]), 0.08145, 0.246, 0.25, 3) is first
+    np.testing.assert_allclose(first[0], [6 * 0.20445, 6 * (0.08145 + 0.246 * 0.25)], rtol=1e-12)
+    bigger = payback._baseline_fuel(load, np.array([2.0, 1.0]), 0.08145, 0.246, 0.25, 3)
+    assert bigger is not first and bigger[0][0] > first[0][0]
+    other = payback._baseline_fuel(load * 2.0, np.array([1.0, 1.0]), 0.08145, 0.246, 0.25, 3)
+    np.testing.assert_allclose(other[0][0], 6 * (0.08145 + 0.246 * 1.0), rtol=1e-12)
