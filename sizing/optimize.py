@@ -35,7 +35,7 @@ dispatch kernel (fast path) and costed by :func:`~p2p_size.economics.cashflow.ca
 Every candidate is a full-year simulation with the run's failures, so the result is
 feasible by construction; no final repair is needed. Cost: one simulation plus one
 cash-flow evaluation per candidate (≈ 2 ms + 0.11 ms per home), with a deterministic
-default budget :func:`auto_evaluations` (~2 s, + 40 % for the standalone search and 30 % for
+default budget :func:`auto_evaluations` (~2 s, + 40 % for the standalone search and 20 % for
 its home-by-home refinement);
 ``max_evaluations`` and ``time_budget_s`` override it.
 """
@@ -536,8 +536,8 @@ def _as_search_point(s: _Search, d: Design) -> tuple[np.ndarray, np.ndarray, np.
 #: each size alone, PV-for-battery trades at four ratios (the cheapest point sits on the
 #: home's reliability boundary, which is curved), and storage or PV for diesel
 _HOME_MOVES = tuple(np.array(v, dtype=float) for base in
-                    ((1, 0, 0), (0, 1, 0), (1, -1, 0), (1, 1, 0), (1, -2, 0), (2, -1, 0), (1, -3, 0), (3, -1, 0),
-                     (0, 0, 1), (0, 1, -1), (1, 0, -1), (1, 1, -1))
+                    ((0, 0, -1), (0, 1, -1), (1, 1, -1), (1, 0, -1), (0, 1, 0), (1, 0, 0), (1, -1, 0), (1, 1, 0),
+                     (1, -2, 0), (2, -1, 0), (1, -3, 0), (3, -1, 0))
                     for v in (base, tuple(-x for x in base)))
 
 
@@ -606,7 +606,7 @@ def auto_evaluations(n_homes: int) -> int:
 
 
 _STANDALONE_SHARE = 0.4
-_STANDALONE_HOME_SHARE = 0.3      # then each standalone home on its own (:func:`_home_by_home`)
+_STANDALONE_HOME_SHARE = 0.2      # then each standalone home on its own (:func:`_home_by_home`)
 _HOME_STEPS = (0.5, 1.0 / 16)
 _REGROW = 0.5   # a home a per-home move pushes over the target comes back this × the step larger
 _MEMO: list = []
