@@ -30,9 +30,6 @@ def _village(path):
 CAPEX_NOT_REACHED = {
     "south_asia_shs": "standalone meets the target and the links (40/home) cost more than sharing saves: "
                       "the PV energy is the binding resource and every home has the same PV profile",
-    "small_island": "sharing lowers the NPC by 16 % (92.6k vs 110.5k: 36 of 50 linked homes need no genset of "
-                    "their own) but buys storage for it, so the P2P capex is 0.8 % higher (66.1k vs 65.6k); the "
-                    "search minimises NPC, not capex",
 }
 
 
