@@ -532,9 +532,10 @@ def _as_search_point(s: _Search, d: Design) -> tuple[np.ndarray, np.ndarray, np.
     return z, mp, mb, mg
 
 
-#: moves of the home-by-home search in (log2 PV, log2 battery, log2 genset) of one home:
-#: each size alone, PV-for-battery trades at four ratios (the cheapest point sits on the
-#: home's reliability boundary, which is curved), and storage or PV for diesel
+#: moves of the home-by-home search in (log2 PV, log2 battery, log2 genset) of one home, in
+#: the order each home tries them: the genset first (off or smaller, alone or for storage or
+#: PV: a staged design gives every home one), then each size alone and PV-for-battery trades
+#: at five ratios (the cheapest point sits on the home's reliability boundary, which is curved)
 _HOME_MOVES = tuple(np.array(v, dtype=float) for base in
                     ((0, 0, -1), (0, 1, -1), (1, 1, -1), (1, 0, -1), (0, 1, 0), (1, 0, 0), (1, -1, 0), (1, 1, 0),
                      (1, -2, 0), (2, -1, 0), (1, -3, 0), (3, -1, 0))
