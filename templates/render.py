@@ -221,7 +221,7 @@ def _assumptions(site, s) -> list[dict]:
         ("diesel", f"{dsl.placement.replace('_', ' ')}; {dsl.capex_per_kw:g} {cur}/kW, O&M {dsl.om_per_hour:g} {cur}/h per kW, "
                    f"life {dsl.lifetime_hours:,.0f} h; fuel {dsl.fuel_price_per_litre:g} {cur}/L; curve "
                    f"{dsl.fuel_intercept_l_per_h_per_kw:g} L/h/kW + {dsl.fuel_slope_l_per_kwh:g} L/kWh; "
-                   f"minimum load {dsl.min_load_ratio:g}", ref("fuel", "costs")),
+                   f"minimum load {dsl.min_load_ratio:g}; smallest genset {dsl.smallest_rating_kw:g} kW", ref("fuel", "costs")),
         ("P2P link", ("on" if s["p2p_enabled"] else "off") + f"; pricing {site.p2p.pricing.replace('_', ' ')}; "
                      f"{link.capex_per_home:g} {cur}/home, life {link.lifetime_years:g} yr; losses {link.loss_fraction:g}; "
                      f"cap {link.max_transfer_kw:g} kW per home; price floor {site.p2p.price_floor_per_kwh:g} {cur}/kWh",

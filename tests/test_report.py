@@ -221,6 +221,7 @@ def test_optional_sections_render_when_their_data_is_present(small_site):
     for section in ('id="alternatives"', 'id="sensitivity"', 'id="resilience"'):
         assert section in html
     assert "P2P sharing" in html and "1,500 USD" in html and "12.0 %" in html
+    assert "smallest genset 0.5 kW" in html     # the assumption behind every genset size, stated
     # the planner's first question, on the first page: does linking the homes pay against standalone systems?
     summary_page = html[html.index('id="summary"'):html.index('id="assumptions"')]
     assert "Sharing does not pay here: for the same unmet-load target, P2P sharing needs 1,000 USD more (100%) capital" \
