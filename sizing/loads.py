@@ -42,7 +42,6 @@ from __future__ import annotations
 
 import difflib
 import re
-import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
@@ -51,8 +50,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataFileError, Problem
-from .textfile import (SUBHOURLY_STEPS_MIN, hour_stamps_inside_the_hour, iso_local_time, leap_day_gaps, read_text,
-                       split_csv, time_steps_min)
+from .textfile import (NON_ISO_HINT, SUBHOURLY_STEPS_MIN, hour_stamps_inside_the_hour, iso_local_time,
+                       leap_day_gaps, other_local_time, read_text, split_csv, time_steps_min)
 
 __all__ = [
     "ARCHETYPES",
@@ -616,19 +615,13 @@ def _parse_stamps(cells: list[str], row: np.ndarray, problem):
                 "write all timestamps the same way (all local time, or all with their offset)",
                 where=f"{_rows_text(row[naive])}, {where}", value=text.to_numpy()[naive][0])]
         return iso.index, True, list(iso.notes), []
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            other = pd.DatetimeIndex(pd.to_datetime(text, errors="coerce", format="mixed"))
-    except (ValueError, TypeError):  # e.g. several UTC offsets in a non-ISO format
-        other = pd.DatetimeIndex([pd.NaT] * len(text))
-    bad = other.isna()
+    other, bad, notes = other_local_time(text)
     if bad.any():
         return None, False, [], [problem(
             f"{bad.sum()} timestamp(s) could not be read as a date and time",
             "use ISO 8601, e.g. 2023-01-01 13:00, or drop the timestamp column",
             where=f"{_rows_text(row[bad])}, {where}", value=text.to_numpy()[bad][0])]
-    return other, False, [f"timestamps read from a non-ISO 8601 format such as {text.iloc[0]!r}"], []
+    return other, False, notes, []
 
 
 def _step_problems(stamps: pd.DatetimeIndex, row: np.ndarray, problem, iso: bool) -> tuple[float, list[Problem]]:
@@ -638,8 +631,7 @@ def _step_problems(stamps: pd.DatetimeIndex, row: np.ndarray, problem, iso: bool
     were in another format) adds to each fix that day and month may have been swapped.
     """
     where = "column timestamp"
-    fix_iso = "" if iso else ("; write ISO 8601 timestamps (2023-01-31 13:00): in dates like 01/02/2023 "
-                              "day and month are ambiguous")
+    fix_iso = "" if iso else NON_ISO_HINT
     if len(stamps) < 2:
         return 60.0, []
     steps_min, step = time_steps_min(stamps)

@@ -23,6 +23,8 @@ reader words its own problems (weather files count lines, load profiles rows).
 """
 from __future__ import annotations
 
+import warnings
+
 import csv
 import io
 import re
@@ -244,6 +246,27 @@ def iso_local_time(text: pd.Series) -> IsoStamps:
     notes = ([f"daylight-saving timestamps moved to standard time UTC{standard_h:+g}"]
              if offsets_h.max() != standard_h else [])
     return IsoStamps(naive_utc + pd.Timedelta(hours=standard_h), standard_h, unreadable, none, notes)
+
+
+#: what a reader adds to the fix of a series problem when its dates were not ISO 8601
+NON_ISO_HINT = ("; write ISO 8601 timestamps (2023-01-31 13:00): in dates like 01/02/2023 "
+                "day and month are ambiguous")
+
+
+def other_local_time(text: pd.Series) -> tuple[pd.DatetimeIndex, np.ndarray, list[str]]:
+    """Stamps in a format other than ISO 8601 (e.g. ``1/31/2023 13:00``), each read as pandas can.
+
+    Returns the index (NaT where unreadable), the unreadable mask and a note naming the
+    format. Day and month may be swapped in such dates; a swap shows as a series that goes
+    backwards or has gaps, so the readers add :data:`NON_ISO_HINT` to those problems' fixes.
+    """
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            index = pd.DatetimeIndex(pd.to_datetime(text, errors="coerce", format="mixed"))
+    except (ValueError, TypeError):  # e.g. several UTC offsets in a non-ISO format
+        index = pd.DatetimeIndex([pd.NaT] * len(text))
+    return index, np.asarray(index.isna()), [f"timestamps read from a non-ISO 8601 format such as {text.iloc[0]!r}"]
 
 
 def time_steps_min(index: pd.DatetimeIndex) -> tuple[np.ndarray, float]:

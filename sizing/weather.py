@@ -36,8 +36,8 @@ import pandas as pd
 import pvlib
 
 from .errors import DataFileError, Problem
-from .textfile import (SUBHOURLY_STEPS_MIN, hour_stamps_inside_the_hour, iso_local_time, leap_day_gaps,
-                       read_text, split_csv, time_steps_min)
+from .textfile import (NON_ISO_HINT, SUBHOURLY_STEPS_MIN, hour_stamps_inside_the_hour, iso_local_time, leap_day_gaps,
+                       other_local_time, read_text, split_csv, time_steps_min)
 
 #: Files larger than this are refused before being read [bytes].
 MAX_WEATHER_FILE_BYTES = 50_000_000
@@ -423,12 +423,12 @@ def _read_plain_csv(text: str, file: str, key: str):
     labels = np.array([f"line {n}" for n in table["_line"]])
     problems += _value_problems(numeric, labels, file, key)
     if "timestamp" in table.columns:
-        index, tz_offset_h, notes, more = _parse_timestamps(table, file, key)
+        index, tz_offset_h, notes, more, iso = _parse_timestamps(table, file, key)
         problems += more
         if index is not None and not more:
             index, more_notes = hour_stamps_inside_the_hour(index)
             notes += more_notes
-            problems += _step_problems(index, table["_line"].to_numpy(), file, key)
+            problems += _step_problems(index, table["_line"].to_numpy(), file, key, "" if iso else NON_ISO_HINT)
     if problems:
         raise DataFileError(problems)
     numeric.index = index
@@ -492,32 +492,37 @@ def _numeric_columns(table: pd.DataFrame, file: str, key: str) -> tuple[pd.DataF
 
 
 def _parse_timestamps(table: pd.DataFrame, file: str, key: str):
-    """ISO timestamps -> naive local standard time; the UTC offset if the file gives one."""
+    """Timestamps -> naive local standard time: (index, UTC offset if the file gives one, notes,
+    problems, whether they were ISO 8601). Other formats are read as a fallback, as in load
+    profiles (:func:`~.textfile.other_local_time`)."""
     raw = table["timestamp"].str.strip()
     lines = table["_line"].map("line {}".format).to_numpy()
     stamps = iso_local_time(raw)
-    bad = stamps.unreadable
-    if bad.any():
-        return None, None, [], [Problem(file, f"{key} (column timestamp)",
-                                        f"{bad.sum()} timestamps are not ISO 8601 dates: {_listed(lines[bad], raw[bad].to_numpy())}",
-                                        "write timestamps like 2023-01-01 00:00 or 2023-01-01T00:00+05:45")]
+    if stamps.unreadable.any():
+        other, bad, notes = other_local_time(raw)
+        if bad.any():
+            return None, None, [], [Problem(file, f"{key} (column timestamp)",
+                                            f"{bad.sum()} timestamps are not dates: {_listed(lines[bad], raw[bad].to_numpy())}",
+                                            "write ISO 8601 timestamps like 2023-01-01 00:00 or 2023-01-01T00:00+05:45")], False
+        return other, None, notes, [], False
     naive = stamps.without_offset
     if naive.any():
         return None, None, [], [Problem(file, f"{key} (column timestamp)",
                                         f"{naive.sum()} timestamps have no UTC offset while others do: "
                                         f"{_listed(lines[naive], raw[naive].to_numpy())}",
-                                        "write all timestamps the same way (all naive local standard time, or all with offset)")]
-    return stamps.index, stamps.offset_h, list(stamps.notes), []
+                                        "write all timestamps the same way (all naive local standard time, or all with offset)")], True
+    return stamps.index, stamps.offset_h, list(stamps.notes), [], True
 
 
-def _step_problems(index: pd.DatetimeIndex, lines: np.ndarray, file: str, key: str) -> list[Problem]:
-    """Duplicates, disorder, irregular steps and wrong length of a time series."""
+def _step_problems(index: pd.DatetimeIndex, lines: np.ndarray, file: str, key: str, hint: str = "") -> list[Problem]:
+    """Duplicates, disorder, irregular steps and wrong length of a time series; ``hint`` ends
+    the fixes of the problems a day/month swap would cause (dates not in ISO 8601)."""
     key_ts = f"{key} (column timestamp)"
     labels = np.array([f"line {n}" for n in lines])
     dup = index.duplicated(keep="first")
     if dup.any():
         return [Problem(file, key_ts, f"{dup.sum()} duplicate timestamps: {_listed(labels[dup], index[dup])}",
-                        "keep one row per time step")]
+                        "keep one row per time step" + hint)]
     if len(index) < 2:
         return [Problem(file, key, f"only {len(index)} row; expected 8760 hourly rows (one year)",
                         "give one complete hourly year")]
@@ -525,7 +530,7 @@ def _step_problems(index: pd.DatetimeIndex, lines: np.ndarray, file: str, key: s
     if (steps_min < 0).any():
         back = np.flatnonzero(steps_min < 0) + 1
         return [Problem(file, key_ts, f"timestamps go backwards at {_listed(labels[back], index[back])}",
-                        "sort the rows by time")]
+                        "sort the rows by time" + hint)]
     if step != 60 and step not in SUBHOURLY_STEPS_MIN:
         return [Problem(file, key_ts, f"time step is {step:g} minutes; expected hourly (60) or a sub-hourly step "
                         f"dividing the hour ({', '.join(map(str, SUBHOURLY_STEPS_MIN))} min)",
@@ -537,7 +542,7 @@ def _step_problems(index: pd.DatetimeIndex, lines: np.ndarray, file: str, key: s
         more = f" and {len(irregular) - _MAX_LISTED} more" if len(irregular) > _MAX_LISTED else ""
         return [Problem(file, key_ts, f"{len(irregular)} gaps or irregular steps in a {step:g}-minute series: "
                         f"{', '.join(after[:_MAX_LISTED])}{more}",
-                        "fill the missing time steps so the series is regular and complete")]
+                        "fill the missing time steps so the series is regular and complete" + hint)]
     per_hour = 60 / step
     n_hours = len(index) / per_hour
     leap_hours = ((index.month == 2) & (index.day == 29)).sum() / per_hour
@@ -545,7 +550,7 @@ def _step_problems(index: pd.DatetimeIndex, lines: np.ndarray, file: str, key: s
         what = f"{len(index)} rows of {step:g}-minute data ({n_hours:g} hours)" if step != 60 else f"{len(index)} rows"
         return [Problem(file, key, f"expected one year: 8760 hourly rows (8784 in a leap year), got {what} "
                         f"from {index[0]:%Y-%m-%d %H:%M} to {index[-1]:%Y-%m-%d %H:%M}",
-                        "give exactly one year of hourly data, starting at hh:00")]
+                        "give exactly one year of hourly data, starting at hh:00" + hint)]
     return []
 
 

@@ -398,9 +398,26 @@ def test_quoted_decimal_comma_is_non_numeric_with_hint(tmp_path, good_rows):
     expect_problem(path, "column temp_air", "non-numeric cells: line 21 ('12,5')", "write 12.5")
 
 
-def test_bad_timestamps(tmp_path, good_rows):
+def test_day_month_dates_are_refused_with_an_iso_hint(tmp_path, good_rows):
+    # read as month/day where the day is <= 12, the series jumps about: refused, and the fix
+    # says why (the same rule as load profiles, sizing/textfile.py)
     path = write_plain_csv(tmp_path / "dates.csv", good_rows, fmt="%d/%m/%Y %H:%M")
-    expect_problem(path, "timestamps are not ISO 8601 dates", "line 2", "2023-01-01T00:00+05:45")
+    expect_problem(path, "column timestamp", "timestamps go backwards", "day and month are ambiguous")
+
+
+def test_month_day_dates_that_read_consistently_are_accepted_with_a_note(tmp_path, good_rows):
+    iso = read_weather(write_plain_csv(tmp_path / "iso.csv", good_rows))
+    other = read_weather(write_plain_csv(tmp_path / "us.csv", good_rows, fmt="%m/%d/%Y %H:%M"))
+    assert_allclose(other.data["ghi"].to_numpy(), iso.data["ghi"].to_numpy())
+    assert "timestamps read from a non-ISO 8601 format such as '01/01/2023 00:00'" in other.notes
+
+
+def test_unreadable_timestamps(tmp_path, good_rows):
+    path = write_plain_csv(tmp_path / "dates.csv", good_rows)
+    lines = path.read_text().splitlines()
+    lines[1] = "noon on new year," + lines[1].split(",", 1)[1]
+    path.write_text("\n".join(lines) + "\n")
+    expect_problem(path, "timestamps are not dates", "line 2", "2023-01-01T00:00+05:45")
 
 
 def test_kelvin_temperatures(tmp_path, good_rows):
