@@ -128,7 +128,7 @@ def baseline_for(site, costs: CostInputs, load_kw) -> BaselineCosts:
     if base.kind == "kerosene":
         return kerosene_baseline(base.spend_per_home_month, base.kerosene_litres_per_home_month, n, Y)
     d = site.equipment.diesel
-    rating = load_kw.max(axis=0) if base.genset_kw_per_home is None else np.full(n, base.genset_kw_per_home)
+    rating = d.on_sale(load_kw.max(axis=0)) if base.genset_kw_per_home is None else np.full(n, base.genset_kw_per_home)
     return diesel_baseline(costs, load_kw, rating, d.fuel_intercept_l_per_h_per_kw,
                            d.fuel_slope_l_per_kwh, d.min_load_ratio, hours_per_day=base.hours_per_day)
 

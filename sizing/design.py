@@ -72,22 +72,14 @@ def design_month_peak_sun_hours(solar: SolarResult) -> float:
     return float(solar.monthly_poa_kwh_m2_day.min())
 
 
-def genset_on_sale(site: Site, rating_kw):
-    """A genset rating as bought: none, or at least ``equipment.diesel.smallest_rating_kw`` [kW]."""
-    smallest = site.equipment.diesel.smallest_rating_kw
-    rating = np.asarray(rating_kw, dtype=float)
-    on_sale = np.where((rating > 0.0) & (rating < smallest), smallest, rating)
-    return float(on_sale) if on_sale.ndim == 0 else on_sale
-
-
 def _diesel(site: Site, loads: Loads, n: int) -> tuple[np.ndarray, float]:
     """Backup gensets sized to peak demand: each home's peak, or the village's coincident peak
     (at least the smallest genset on sale)."""
     placement = site.equipment.diesel.placement
     if placement == "per_home":
-        return genset_on_sale(site, loads.load_kw.max(axis=0)), 0.0
+        return site.equipment.diesel.on_sale(loads.load_kw.max(axis=0)), 0.0
     if placement == "shared":
-        return np.zeros(n), genset_on_sale(site, loads.load_kw.sum(axis=1).max())
+        return np.zeros(n), site.equipment.diesel.on_sale(loads.load_kw.sum(axis=1).max())
     return np.zeros(n), 0.0
 
 

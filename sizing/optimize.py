@@ -48,7 +48,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..economics.cashflow import CostInputs, cash_flows_for
-from .design import Design, genset_on_sale, per_home, rule_of_thumb_design
+from .design import Design, per_home, rule_of_thumb_design
 from .dispatch import DispatchInputs, SimulationResult, simulate
 from .errors import InfeasibleError, Problem
 from .loads import Loads
@@ -164,7 +164,7 @@ class _Search:
         n = len(pv)
         diesel = c * self.home_peak * (1.0 if mg is None else mg) if self.placement == "per_home" else np.zeros(n)
         shared = c * self.village_peak if self.placement == "shared" else 0.0
-        diesel, shared = genset_on_sale(self.site, diesel), genset_on_sale(self.site, shared)
+        diesel, shared = self.site.equipment.diesel.on_sale(diesel), self.site.equipment.diesel.on_sale(shared)
         return Design(pv, bat, diesel, shared, self.existing_pv, self.existing_bat, "optimize", self.placement)
 
     def evaluate(self, z: np.ndarray, mp: np.ndarray, mb: np.ndarray | None = None,

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Annotated, Literal, Optional, Union
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationInfo, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
@@ -253,6 +254,12 @@ class Diesel(Strict):
         "(0: any size)", ge=0, le=1000
     )
 
+    def on_sale(self, rating_kw):
+        """A genset rating as bought: none, or at least :attr:`smallest_rating_kw` [kW] (scalar or array)."""
+        rating = np.asarray(rating_kw, dtype=float)
+        bought = np.where((rating > 0.0) & (rating < self.smallest_rating_kw), self.smallest_rating_kw, rating)
+        return float(bought) if bought.ndim == 0 else bought
+
 
 class P2PLink(Strict):
     capex_per_home: float = F(45.0, unit="currency/home", description="link, meter and protection per home", ge=0, le=100_000)
@@ -297,7 +304,8 @@ class KeroseneBaseline(Strict):
 class DieselBaseline(Strict):
     kind: Literal["diesel"] = "diesel"
     genset_kw_per_home: Optional[float] = F(
-        None, unit="kW", description="each home's genset today; default: its peak load", gt=0, le=1000
+        None, unit="kW", description="each home's genset today; default: its peak load (at least the smallest "
+        "genset on sale)", gt=0, le=1000
     )
     hours_per_day: float = F(
         5.0, unit="h/day", description="hours a day the gensets run today (each day's highest-load hours)", gt=0, le=24

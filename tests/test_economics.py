@@ -178,3 +178,17 @@ def test_fixed_tariff_and_diesel_baseline(village):
     assert s["co2"]["avoided_annual_t"] > 0
     assert s["economics"]["simple_payback_years"] is not None
     assert s["economics"]["simple_payback_years"] < s["economics"]["discounted_payback_years"]
+
+
+def test_diesel_baseline_gensets_default_to_the_peak_but_no_smaller_than_on_sale(village):
+    # no genset_kw_per_home: each home's genset today is its peak load, here 0.07-0.14 kW,
+    # so the smallest on sale (0.5 kW). The four evening homes (loads ≤ 0.077 kW) run it at
+    # its minimum load 0.125 kW: 365 x 5 x (0.5 x 0.08145 + 0.246 x 0.125) L each; the
+    # shops' loads reach above the minimum load some hours, so they burn more
+    design, sim, load = village
+    assert load.max() < 0.5 and load[:, :4].max() < 0.125
+    econ = evaluate_economics(site_with(baseline={"kind": "diesel"}), design, sim, load, p2p=True)
+    assert_allclose(econ.baseline.genset_kw, 0.5)
+    at_min_load = 365 * 5 * (0.5 * 0.08145 + 0.246 * 0.125)
+    assert_allclose(econ.baseline.fuel_l[:4], at_min_load, rtol=1e-9)
+    assert np.all(econ.baseline.fuel_l[4:] > at_min_load)
