@@ -50,8 +50,8 @@ import numpy as np
 import pandas as pd
 
 from .errors import DataFileError, Problem
-from .textfile import (NON_ISO_HINT, SUBHOURLY_STEPS_MIN, hour_stamps_inside_the_hour, iso_local_time,
-                       leap_day_gaps, other_local_time, read_text, split_csv, time_steps_min)
+from .textfile import (NON_ISO_HINT, SUBHOURLY_STEPS_MIN, hour_stamps_inside_the_hour, leap_day_gaps, local_time,
+                       read_text, split_csv, time_steps_min)
 
 __all__ = [
     "ARCHETYPES",
@@ -606,22 +606,19 @@ def _parse_stamps(cells: list[str], row: np.ndarray, problem):
     """
     text = pd.Series(cells, dtype=object).astype(str).str.strip()
     where = "column timestamp"
-    iso = iso_local_time(text)
-    if not iso.unreadable.any():
-        naive = iso.without_offset
-        if naive.any():
-            return None, True, [], [problem(
-                f"{naive.sum()} timestamp(s) have no UTC offset while others do",
-                "write all timestamps the same way (all local time, or all with their offset)",
-                where=f"{_rows_text(row[naive])}, {where}", value=text.to_numpy()[naive][0])]
-        return iso.index, True, list(iso.notes), []
-    other, bad, notes = other_local_time(text)
+    stamps = local_time(text)
+    bad, naive = stamps.unreadable, stamps.without_offset
     if bad.any():
         return None, False, [], [problem(
             f"{bad.sum()} timestamp(s) could not be read as a date and time",
             "use ISO 8601, e.g. 2023-01-01 13:00, or drop the timestamp column",
             where=f"{_rows_text(row[bad])}, {where}", value=text.to_numpy()[bad][0])]
-    return other, False, notes, []
+    if naive.any():
+        return None, True, [], [problem(
+            f"{naive.sum()} timestamp(s) have no UTC offset while others do",
+            "write all timestamps the same way (all local time, or all with their offset)",
+            where=f"{_rows_text(row[naive])}, {where}", value=text.to_numpy()[naive][0])]
+    return stamps.index, stamps.iso, list(stamps.notes), []
 
 
 def _step_problems(stamps: pd.DatetimeIndex, row: np.ndarray, problem, iso: bool) -> tuple[float, list[Problem]]:

@@ -15,7 +15,7 @@ Each refusal is a :class:`~.errors.DataFileError` naming the file, the site key,
 line and the fix.
 
 Both also read their ``timestamp`` column the same way (the last section): ISO 8601 to
-local standard time (:func:`iso_local_time`), the series' time step
+local standard time (:func:`local_time`), the series' time step
 (:func:`time_steps_min`, one of :data:`SUBHOURLY_STEPS_MIN` or hourly), a leap day the
 file already left out not counted as a gap (:func:`leap_day_gaps`), and hourly rows
 stamped inside the hour taken as that hour (:func:`hour_stamps_inside_the_hour`). Each
@@ -199,8 +199,8 @@ _WITH_OFFSET = r"(?:Z|[+-]\d\d:?\d\d)$"
 
 
 @dataclass(frozen=True)
-class IsoStamps:
-    """A timestamp column read as ISO 8601 (:func:`iso_local_time`).
+class LocalStamps:
+    """A timestamp column read as naive local standard time (:func:`local_time`).
 
     Attributes
     ----------
@@ -209,7 +209,7 @@ class IsoStamps:
     offset_h : float or None
         UTC offset of that standard time when the stamps carry offsets [h].
     unreadable : ndarray of bool
-        Stamps that are not ISO 8601.
+        Stamps that are not dates in ISO 8601 (or, when none is, in any format pandas reads).
     without_offset : ndarray of bool
         Stamps without a UTC offset while others have one (all False when one is unreadable).
     notes : list of str
@@ -221,9 +221,33 @@ class IsoStamps:
     unreadable: np.ndarray
     without_offset: np.ndarray
     notes: list[str] = field(default_factory=list)
+    iso: bool = True
 
 
-def iso_local_time(text: pd.Series) -> IsoStamps:
+def local_time(text: pd.Series) -> LocalStamps:
+    """Stamps (stripped strings) as naive local standard time: ISO 8601 when every stamp is
+    (:func:`iso_local_time`), else any format pandas reads (e.g. ``1/31/2023 13:00``) with
+    ``iso`` False and a note naming it. Day and month may be swapped in such dates; a swap
+    shows as a series that goes backwards or has gaps, so the readers add
+    :data:`NON_ISO_HINT` to those problems' fixes."""
+    stamps = iso_local_time(text)
+    if not stamps.unreadable.any():
+        return stamps
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            index = pd.DatetimeIndex(pd.to_datetime(text, errors="coerce", format="mixed"))
+    except (ValueError, TypeError):  # e.g. several UTC offsets in a non-ISO format
+        index = pd.DatetimeIndex([pd.NaT] * len(text))
+    bad = np.asarray(index.isna())
+    none = np.zeros(len(text), dtype=bool)
+    if bad.any():
+        return LocalStamps(None, None, bad, none, iso=False)
+    return LocalStamps(index, None, bad, none, [f"timestamps read from a non-ISO 8601 format such as {text.iloc[0]!r}"],
+                       iso=False)
+
+
+def iso_local_time(text: pd.Series) -> LocalStamps:
     """ISO 8601 stamps (stripped strings) as naive local standard time.
 
     Stamps without an offset are taken as local standard time as written; stamps with
@@ -234,39 +258,23 @@ def iso_local_time(text: pd.Series) -> IsoStamps:
     unreadable = stamps.isna().to_numpy()
     none = np.zeros(len(text), dtype=bool)
     if unreadable.any():
-        return IsoStamps(None, None, unreadable, none)
+        return LocalStamps(None, None, unreadable, none)
     aware = text.str.contains(_WITH_OFFSET, regex=True).to_numpy()
     if aware.any() and not aware.all():
-        return IsoStamps(None, None, unreadable, ~aware)
+        return LocalStamps(None, None, unreadable, ~aware)
     naive_utc = pd.DatetimeIndex(stamps.dt.tz_localize(None).to_numpy())
     if not aware.any():
-        return IsoStamps(naive_utc, None, unreadable, none)
+        return LocalStamps(naive_utc, None, unreadable, none)
     offsets_h = np.array([pd.Timestamp(t).utcoffset().total_seconds() / 3600.0 for t in text])
     standard_h = float(offsets_h.min())  # standard time is the smaller of standard/summer
     notes = ([f"daylight-saving timestamps moved to standard time UTC{standard_h:+g}"]
              if offsets_h.max() != standard_h else [])
-    return IsoStamps(naive_utc + pd.Timedelta(hours=standard_h), standard_h, unreadable, none, notes)
+    return LocalStamps(naive_utc + pd.Timedelta(hours=standard_h), standard_h, unreadable, none, notes)
 
 
 #: what a reader adds to the fix of a series problem when its dates were not ISO 8601
 NON_ISO_HINT = ("; write ISO 8601 timestamps (2023-01-31 13:00): in dates like 01/02/2023 "
                 "day and month are ambiguous")
-
-
-def other_local_time(text: pd.Series) -> tuple[pd.DatetimeIndex, np.ndarray, list[str]]:
-    """Stamps in a format other than ISO 8601 (e.g. ``1/31/2023 13:00``), each read as pandas can.
-
-    Returns the index (NaT where unreadable), the unreadable mask and a note naming the
-    format. Day and month may be swapped in such dates; a swap shows as a series that goes
-    backwards or has gaps, so the readers add :data:`NON_ISO_HINT` to those problems' fixes.
-    """
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            index = pd.DatetimeIndex(pd.to_datetime(text, errors="coerce", format="mixed"))
-    except (ValueError, TypeError):  # e.g. several UTC offsets in a non-ISO format
-        index = pd.DatetimeIndex([pd.NaT] * len(text))
-    return index, np.asarray(index.isna()), [f"timestamps read from a non-ISO 8601 format such as {text.iloc[0]!r}"]
 
 
 def time_steps_min(index: pd.DatetimeIndex) -> tuple[np.ndarray, float]:

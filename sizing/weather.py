@@ -36,8 +36,8 @@ import pandas as pd
 import pvlib
 
 from .errors import DataFileError, Problem
-from .textfile import (NON_ISO_HINT, SUBHOURLY_STEPS_MIN, hour_stamps_inside_the_hour, iso_local_time, leap_day_gaps,
-                       other_local_time, read_text, split_csv, time_steps_min)
+from .textfile import (NON_ISO_HINT, SUBHOURLY_STEPS_MIN, hour_stamps_inside_the_hour, leap_day_gaps, local_time,
+                       read_text, split_csv, time_steps_min)
 
 #: Files larger than this are refused before being read [bytes].
 MAX_WEATHER_FILE_BYTES = 50_000_000
@@ -492,26 +492,22 @@ def _numeric_columns(table: pd.DataFrame, file: str, key: str) -> tuple[pd.DataF
 
 
 def _parse_timestamps(table: pd.DataFrame, file: str, key: str):
-    """Timestamps -> naive local standard time: (index, UTC offset if the file gives one, notes,
-    problems, whether they were ISO 8601). Other formats are read as a fallback, as in load
-    profiles (:func:`~.textfile.other_local_time`)."""
+    """Timestamps -> naive local standard time (:func:`~.textfile.local_time`): the index, the UTC
+    offset if the file gives one, notes, problems, whether they were ISO 8601."""
     raw = table["timestamp"].str.strip()
     lines = table["_line"].map("line {}".format).to_numpy()
-    stamps = iso_local_time(raw)
-    if stamps.unreadable.any():
-        other, bad, notes = other_local_time(raw)
-        if bad.any():
-            return None, None, [], [Problem(file, f"{key} (column timestamp)",
-                                            f"{bad.sum()} timestamps are not dates: {_listed(lines[bad], raw[bad].to_numpy())}",
-                                            "write ISO 8601 timestamps like 2023-01-01 00:00 or 2023-01-01T00:00+05:45")], False
-        return other, None, notes, [], False
-    naive = stamps.without_offset
+    stamps = local_time(raw)
+    bad, naive = stamps.unreadable, stamps.without_offset
+    if bad.any():
+        return None, None, [], [Problem(file, f"{key} (column timestamp)",
+                                        f"{bad.sum()} timestamps are not dates: {_listed(lines[bad], raw[bad].to_numpy())}",
+                                        "write ISO 8601 timestamps like 2023-01-01 00:00 or 2023-01-01T00:00+05:45")], False
     if naive.any():
         return None, None, [], [Problem(file, f"{key} (column timestamp)",
                                         f"{naive.sum()} timestamps have no UTC offset while others do: "
                                         f"{_listed(lines[naive], raw[naive].to_numpy())}",
                                         "write all timestamps the same way (all naive local standard time, or all with offset)")], True
-    return stamps.index, stamps.offset_h, list(stamps.notes), [], True
+    return stamps.index, stamps.offset_h, list(stamps.notes), [], stamps.iso
 
 
 def _step_problems(index: pd.DatetimeIndex, lines: np.ndarray, file: str, key: str, hint: str = "") -> list[Problem]:
