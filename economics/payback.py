@@ -130,8 +130,9 @@ def _baseline_fuel(load: np.ndarray, rating: np.ndarray, f0: float, f1: float, m
     """:func:`genset_fuel` in each day's running hours, remembered for the same load array:
     a run's sensitivity cases price the same baseline a dozen times (40 ms each at 125 homes)."""
     key = (rating.tobytes(), f0, f1, min_load_ratio, hours_per_day)
-    if _FUEL_MEMO and _FUEL_MEMO[0][0] is load and _FUEL_MEMO[0][1] == key:
-        return _FUEL_MEMO[0][2]
+    last = _FUEL_MEMO[-1] if _FUEL_MEMO else None   # read once: a threaded Dask worker may replace it
+    if last is not None and last[0] is load and last[1] == key:
+        return last[2]
     result = genset_fuel(load, rating, f0, f1, min_load_ratio, run_mask=evening_hours_mask(load, hours_per_day))
     _FUEL_MEMO[:] = [(load, key, result)]
     return result

@@ -316,8 +316,6 @@ def _optimize(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool, seed: 
         # ... except with per-home gensets: only the home-by-home search switches a home's
         # genset on or off (the staged one has one genset factor for all homes)
         sa = final if site.equipment.diesel.placement == "per_home" else staged
-    if p2p:
-        home_evaluations = 0
     s = _Search(site, solar, loads, p2p=p2p, failed=failed, bounds=bounds,
                 max_evaluations=max_evaluations + home_evaluations, time_budget_s=time_budget_s)
     G = s.n_groups
