@@ -70,7 +70,7 @@ from .loads import Loads
 from .schema import Site
 from .solar import SolarResult
 
-__all__ = ["LPBound", "UnitCosts", "unit_costs", "npc_lower_bound"]
+__all__ = ["LPBound", "UnitCosts", "unit_costs", "npc_lower_bound", "standalone_lower_bound"]
 
 
 @dataclass(frozen=True)
@@ -280,6 +280,28 @@ def npc_lower_bound(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
     return LPBound(npc=obj + uc.fixed, pv_kwp_total=sizes[0], battery_kwh_total=sizes[1],
                    diesel_kw_total=sizes[2], hours_used=hours, method_note=note,
                    solve_time_s=time.perf_counter() - t0)
+
+
+def standalone_lower_bound(site: Site, solar: SolarResult, loads: Loads, *, hours_per_step: int | None = None) -> float:
+    """Lower bound on the NPC of any *standalone* design: the sum of every home's own LP [currency].
+
+    Without sharing the homes do not interact and the village NPC is the sum of the
+    homes' (every cost is per home once there is no shared genset or link), so the bound
+    of a standalone design is the sum of :func:`npc_lower_bound` over one-home villages
+    (``p2p=False``). Each home's LP keeps what the pooled LP relaxes: its own unmet target,
+    its own existing systems, its own genset covering its own peak. It still relaxes the
+    dispatch rules (perfect foresight, no minimum genset size or load, no failures), as
+    the pooled LP does.
+
+    One LP per home (~0.3 s each here): a check for benchmarks and tests, not run by
+    ``p2p-size run``. ``hours_per_step`` as in :func:`npc_lower_bound`.
+    """
+    total = 0.0
+    for i in range(loads.n_homes):
+        one = replace(loads, load_kw=loads.load_kw[:, [i]], group_of_home=loads.group_of_home[[i]],
+                      home_ids=[loads.home_ids[i]], notes=[])
+        total += npc_lower_bound(site, solar, one, p2p=False, hours_per_step=hours_per_step).npc
+    return total
 
 
 LP_ATTEMPTS = ({"solver": "ipm", "run_crossover": "off"}, {"solver": "ipm", "run_crossover": "on"},

@@ -68,7 +68,8 @@ class SizeBounds:
 
     pv_max_factor, battery_max_factor : PV and battery per home ≤ this × rule of thumb [-]
     diesel_max_factor : genset rating ≤ this × peak load (village peak for a shared genset,
-        the home's peak for per-home gensets) [-]
+        the home's peak for per-home gensets), but a genset is never below
+        ``equipment.diesel.smallest_rating_kw`` (it is none or at least that) [-]
     """
 
     pv_max_factor: float = 20.0
@@ -77,7 +78,7 @@ class SizeBounds:
 
     def describe(self) -> str:
         return (f"PV <= {self.pv_max_factor:g}x and battery <= {self.battery_max_factor:g}x the rule-of-thumb "
-                f"size of each home, genset <= {self.diesel_max_factor:g}x peak load")
+                f"size of each home, genset <= {self.diesel_max_factor:g}x peak load (or the smallest on sale)")
 
 
 BOUNDS = SizeBounds()
