@@ -516,16 +516,24 @@ def _resilience(s, target: float) -> dict:
               "with": num(v), "without": num(block[k[: -len("_with_sharing")] + "_without_sharing"])}
              for k, v in block.items() if k.endswith("_with_sharing") and k[: -len("_with_sharing")] + "_without_sharing" in block
              and isinstance(v, (int, float))]
+    draws = None
+    if isinstance(block.get("other_failure_draws"), int):  # the design in other draws of the outages
+        draws = {"n": block["other_failure_draws"], "over": int(block["homes_over_target_in_other_draws_most"]),
+                 "worst": fmt_pct(block["worst_home_unmet_fraction_in_other_draws"], 1)}
+    draw_keys = ("other_failure_draws", "homes_over_target_in_other_draws_most", "worst_home_unmet_fraction_in_other_draws")
     scalars = [{"name": k.replace("_", " "), "value": num(v)} for k, v in block.items()
-               if isinstance(v, (int, float, str)) and not k.endswith(("_with_sharing", "_without_sharing"))]
+               if isinstance(v, (int, float, str)) and not k.endswith(("_with_sharing", "_without_sharing"))
+               and k not in draw_keys]
     if with_s is None or without is None or with_s.size != without.size or with_s.size == 0:
-        return {"resilience": {"chart": None, "rows": [], "pairs": pairs, "scalars": scalars} if scalars or pairs else None}
+        return {"resilience": {"chart": None, "rows": [], "pairs": pairs, "scalars": scalars, "draws": draws}
+                if scalars or pairs or draws else None}
     rows = []
     for name, x in (("with P2P sharing", with_s), ("without sharing", without)):
         x = x[np.isfinite(x)]
         rows.append({"name": name, "mean": fmt_pct(x.mean(), 2), "worst": fmt_pct(x.max(), 2),
                      "meeting": f"{int((x <= target + 1e-9).sum())} of {x.size}"})
-    return {"resilience": {"chart": charts.resilience(with_s, without, target), "rows": rows, "pairs": pairs, "scalars": scalars}}
+    return {"resilience": {"chart": charts.resilience(with_s, without, target), "rows": rows, "pairs": pairs, "scalars": scalars,
+                           "draws": draws}}
 
 
 # ----------------------------------------------------------------------------- renderers
