@@ -424,8 +424,8 @@ def _pattern_search(s: _Search, best: Candidate, *, steps: tuple[float, float], 
             if s.exhausted(cap):
                 break
             cand = s.evaluate(best.z + step * d, best.mp, best.mb, best.mg)
-            if cand.feasible and cand.npc < best.npc * (1 - 1e-9):
-                while cand.feasible and cand.npc < best.npc * (1 - 1e-9):   # keep going while it pays
+            if _better(cand, best):
+                while _better(cand, best):   # keep going while it pays
                     best = cand
                     if s.exhausted(cap):
                         break
@@ -435,6 +435,22 @@ def _pattern_search(s: _Search, best: Candidate, *, steps: tuple[float, float], 
         if not improved:
             step /= 2.0
     return best, iterations
+
+
+def _better(cand: Candidate, best: Candidate) -> bool:
+    """``cand`` meets every home's target and costs less than ``best``."""
+    return cand.feasible and cand.npc < best.npc * (1 - 1e-9)
+
+
+def _repaired(s: _Search, z: np.ndarray, cand: Candidate, cap: int, fix) -> Candidate:
+    """``cand`` after up to three repairs: while some home misses its target (and budget is
+    left), ``fix(bad, tried)`` gives the (mp, mb, mg) to try next from ``bad``, the homes over
+    their target, and ``tried``, the candidate that missed."""
+    for _ in range(3):
+        if cand.feasible or s.exhausted(cap):
+            break
+        cand = s.evaluate(z, *fix(cand.sim.unmet_fraction > s.targets + _TOL, cand))
+    return cand
 
 
 def _per_home(s: _Search, best: Candidate, *, steps, cap: int) -> tuple[Candidate, int]:
@@ -458,18 +474,16 @@ def _per_home(s: _Search, best: Candidate, *, steps, cap: int) -> tuple[Candidat
                 shrink = 1.0 - frac * slack
                 mp = best.mp * shrink if kind in ("pv", "both") else best.mp.copy()
                 mb = best.mb * shrink if kind in ("battery", "both") else best.mb.copy()
-                cand = s.evaluate(best.z, mp, mb, best.mg)
-                for _ in range(3):
-                    if cand.feasible or s.exhausted(cap):
-                        break
+                grow = 1.0 + _REGROW * frac
+
+                def put_back(bad, tried):
                     # homes pushed over the target are put back, a little larger than before
                     # (they lean on neighbours that just shrank)
-                    bad = cand.sim.unmet_fraction > s.targets + _TOL
-                    grow = 1.0 + _REGROW * frac
-                    mp = np.where(bad, best.mp * (grow if kind != "battery" else 1.0), mp)
-                    mb = np.where(bad, best.mb * (grow if kind != "pv" else 1.0), mb)
-                    cand = s.evaluate(best.z, mp, mb, best.mg)
-                if cand.feasible and cand.npc < best.npc * (1 - 1e-9):
+                    return (np.where(bad, best.mp * (grow if kind != "battery" else 1.0), tried.mp),
+                            np.where(bad, best.mb * (grow if kind != "pv" else 1.0), tried.mb), best.mg)
+
+                cand = _repaired(s, best.z, s.evaluate(best.z, mp, mb, best.mg), cap, put_back)
+                if _better(cand, best):
                     best = cand
                     moves += 1
                     progress = True
@@ -491,20 +505,19 @@ def _gensets_off(s: _Search, best: Candidate, *, cap: int) -> tuple[Candidate, i
                 return best, kept
             off = on[np.argsort(best.sim.diesel_kwh[on], kind="stable")[:max(1, int(share * on.size))]]
             mg[off] = 0.0
-            mp, mb = best.mp.copy(), best.mb.copy()
-            cand = s.evaluate(best.z, mp, mb, mg)
-            for _ in range(3):
-                if cand.feasible or s.exhausted(cap):
-                    break
-                bad = cand.sim.unmet_fraction > s.targets + _TOL
-                back = np.zeros(mg.size, dtype=bool)
+
+            def genset_back(bad, tried, off=off):
+                back = np.zeros(bad.size, dtype=bool)
                 back[off] = bad[off]
+                mg, mp, mb = tried.mg.copy(), tried.mp.copy(), tried.mb.copy()
                 mg[back] = 1.0 if best.mg is None else best.mg[back]
                 grow = bad & ~back
                 mp[grow] *= 1.0 + _REGROW * 0.2
                 mb[grow] *= 1.0 + _REGROW * 0.2
-                cand = s.evaluate(best.z, mp, mb, mg)
-            if not (cand.feasible and cand.npc < best.npc * (1 - 1e-9)):
+                return mp, mb, mg
+
+            cand = _repaired(s, best.z, s.evaluate(best.z, best.mp, best.mb, mg), cap, genset_back)
+            if not _better(cand, best):
                 break
             best = cand
             kept += 1
