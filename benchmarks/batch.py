@@ -111,8 +111,9 @@ def main(argv=None) -> dict:
             runs[workers] = timed_batch(varied, root / f"out{workers}", workers, formats)
             print(f"workers={workers}: {runs[workers]}", flush=True)
         one, two = runs.get(1, {}), runs.get(2, {})
-        speedup = round(two["villages_per_minute"] / one["villages_per_minute"], 2) if runs else None
+        speedup = None
         if runs:
+            speedup = round(two["villages_per_minute"] / one["villages_per_minute"], 2)
             print(f"speed-up 1 -> 2 workers: {speedup:.2f}x (target >= {SPEEDUP_TARGET}: "
                   f"{'met' if speedup >= SPEEDUP_TARGET else 'NOT met'})", flush=True)
         fixed = None
