@@ -44,4 +44,4 @@ clean:
 
 # Rewrite the README's site-file reference from the schema.
 reference: install
-	$(BIN)/python -c "import re, pathlib; from p2p_size.sizing.schema import reference_markdown as r; p = pathlib.Path('README.md'); s = p.read_text(); a, b = '<!-- schema-reference:start -->', '<!-- schema-reference:end -->'; p.write_text(s[: s.index(a) + len(a)] + '\n' + r() + '\n' + s[s.index(b):])"
+	$(BIN)/python -c "import re, pathlib; from p2p_size.sizing.site import reference_markdown as r; p = pathlib.Path('README.md'); s = p.read_text(); a, b = '<!-- schema-reference:start -->', '<!-- schema-reference:end -->'; p.write_text(s[: s.index(a) + len(a)] + '\n' + r() + '\n' + s[s.index(b):])"

@@ -8,7 +8,7 @@ What it measures
 ----------------
 1. ``--villages`` generated candidate villages of 50-200 homes
    (:func:`p2p_size.sizing.villages.generate_villages`, seed 0, the schema's default
-   ``sizing.method`` unless ``--sizing-method`` says otherwise), run by :func:`p2p_size.cli.batch.run_batch` exactly as
+   ``sizing.method`` unless ``--sizing-method`` says otherwise), run by :func:`p2p_size.study.batch.run_batch` exactly as
    ``p2p-size batch DIR --workers N --format FORMAT --force`` does, at 1 and at 2 workers:
    villages per minute (wall clock, worker start-up and the comparison report included)
    and the speed-up. Target: speed-up >= 1.8.
@@ -59,7 +59,7 @@ def timed_batch(sites_dir: Path, out_dir: Path, workers: int | None, formats: tu
     """One batch run: wall time, failures, and the CPU load others added meanwhile."""
     from rich.console import Console
 
-    from p2p_size.cli.batch import run_batch
+    from p2p_size.study.batch import run_batch
 
     shutil.rmtree(out_dir, ignore_errors=True)
     busy0, own0, t0 = _busy_cpu_s(), _own_cpu_s(), time.perf_counter()
@@ -94,7 +94,7 @@ def main(argv=None) -> dict:
     formats = tuple(f.strip() for f in args.format.split(",") if f.strip())
 
     from p2p_size.sizing.site import load_site
-    from p2p_size.sizing.villages import generate_villages
+    from p2p_size.sample_sites.synthetic import generate_villages
 
     root = Path(tempfile.mkdtemp(prefix="p2p-size-bench-batch-"))
     try:

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import weasyprint  # noqa: F401  (imported up front, as the CLI's import time is not the reports')
 
-from p2p_size.sizing.pipeline import evaluate
+from p2p_size.study.run import evaluate
 from p2p_size.sizing.site import load_site
 from p2p_size.templates.render import render_html, render_pdf, report_context
 

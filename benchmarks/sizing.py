@@ -18,12 +18,12 @@ from pathlib import Path
 import numpy as np
 
 from p2p_size.economics.cashflow import CostInputs, cash_flows_for
-from p2p_size.sizing.loads import build_loads
-from p2p_size.sizing.lp_bound import npc_lower_bound, standalone_lower_bound
-from p2p_size.sizing.optimize import optimize_design, standalone_design
-from p2p_size.sizing.simulate import simulate_site
+from p2p_size.sizing.resource.loads import build_loads
+from p2p_size.sizing.search.lp_bound import npc_lower_bound, standalone_lower_bound
+from p2p_size.sizing.search.optimize import optimize_design, standalone_design
+from p2p_size.sizing.dispatch import simulate_site
 from p2p_size.sizing.site import load_site
-from p2p_size.sizing.solar import solar_resource
+from p2p_size.sizing.resource.solar import solar_resource
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_sites"
 

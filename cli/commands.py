@@ -6,7 +6,6 @@ calls into the model, renders, and writes outputs atomically.
 from __future__ import annotations
 
 import json
-import re
 from importlib import resources
 from pathlib import Path
 from typing import Iterable
@@ -17,9 +16,9 @@ from rich.table import Table
 
 from ..sizing.errors import P2PSizeError, Problem
 from ..sizing.site import load_site
-from .outputs import staged_outputs, write_text_atomic
-
-FORMATS = ("html", "pdf")
+from ..study.batch.plan import slug
+from ..study.outputs import FORMATS, run_and_write, write_text_atomic
+from .console import print_summary
 
 
 def parse_formats(text: str) -> tuple[str, ...]:
@@ -35,90 +34,28 @@ def parse_formats(text: str) -> tuple[str, ...]:
 # --------------------------------------------------------------------------- run
 def run(site_path: Path, out_dir: Path, *, formats=FORMATS, p2p: bool = True, seed: int = 0,
         allow_outside_paths: bool = False, console: Console | None = None) -> dict:
-    """Load, size, simulate, evaluate one village and write its outputs.
+    """Load, size, simulate, evaluate one village, write its outputs and print its summary.
 
     Returns the summary dictionary written to ``summary.json``.
     """
-    from ..sizing.pipeline import evaluate
-    from ..templates.render import render_html, render_pdf, report_context
-
     console = console or Console()
-    site = load_site(site_path, allow_outside_paths=allow_outside_paths)
     steps = ["solar resource", "household loads", "sizing", "simulation", "economics", "reports"]
     with Progress(SpinnerColumn(), TextColumn("{task.description}"), BarColumn(), TimeElapsedColumn(),
                   console=console, transient=True) as progress:
-        task = progress.add_task(f"{site.name}: starting", total=len(steps))
+        task = progress.add_task("starting", total=len(steps))
+        name = {"site": ""}
 
-        def step(name: str) -> None:
-            progress.update(task, description=f"{site.name}: {name}", advance=1)
+        def on_site(site) -> None:
+            name["site"] = site.name
+            progress.update(task, description=f"{site.name}: starting")
 
-        result = evaluate(site, seed=seed, p2p=p2p, on_step=step)
-        with staged_outputs(out_dir) as stage:
-            (stage / "summary.json").write_text(json.dumps(result.summary, indent=2, allow_nan=False, default=_json_default), encoding="utf-8")
-            result.homes.to_csv(stage / "homes.csv", index=False)
-            result.write_hourly(stage)
-            report = report_context(result)  # one context for both: they cannot disagree
-            if "html" in formats:
-                (stage / "report.html").write_text(render_html(result, report), encoding="utf-8")
-            if "pdf" in formats:
-                render_pdf(result, stage / "report.pdf", report)
-            step("reports")
-    _print_summary(result.summary, out_dir, formats, console)
+        def step(what: str) -> None:
+            progress.update(task, description=f"{name['site']}: {what}", advance=1)
+
+        result = run_and_write(site_path, out_dir, formats=formats, p2p=p2p, seed=seed,
+                               allow_outside_paths=allow_outside_paths, on_step=step, on_site=on_site)
+    print_summary(result.summary, out_dir, formats, console)
     return result.summary
-
-
-def _json_default(obj):
-    import numpy as np
-
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
-
-
-def _fmt(value, spec: str, unit: str = "") -> str:
-    if value is None:
-        return "—"
-    return f"{value:{spec}}{unit}"
-
-
-def _print_summary(summary: dict, out_dir: Path, formats, console: Console) -> None:
-    energy, sizing = summary["energy"], summary["sizing"]
-    cur = summary["currency"]
-    table = Table(title=f"{summary['site']} — {summary['n_homes']} homes", show_header=False, title_justify="left")
-    table.add_column(style="bold")
-    table.add_column(justify="right")
-    table.add_row("sizing", sizing["method"])
-    table.add_row("PV / battery / diesel",
-                  f"{sizing['pv_kwp_total']:.1f} kWp / {sizing['battery_kwh_total']:.1f} kWh / {sizing['diesel_kw_total']:.1f} kW")
-    table.add_row("load served", f"{energy['served_kwh']:,.0f} of {energy['load_kwh']:,.0f} kWh/yr")
-    table.add_row("unmet load", f"{100 * energy['unmet_fraction']:.2f} %")
-    table.add_row("renewable fraction", f"{100 * energy['renewable_fraction']:.1f} %")
-    table.add_row("P2P traded", f"{energy['p2p_traded_kwh']:,.0f} kWh/yr")
-    econ = summary.get("economics")
-    if econ:
-        table.add_row("capital / NPC", f"{econ['capex']:,.0f} / {econ['npc']:,.0f} {cur}")
-        sa = (summary.get("alternatives") or {}).get("standalone")
-        if sa and summary.get("p2p_enabled", True) and sa.get("capex") is not None:
-            table.add_row("  standalone systems instead", f"{sa['capex']:,.0f} / {sa['npc']:,.0f} {cur}")
-        table.add_row("LCOE", _fmt(econ.get("lcoe_per_kwh"), ".3f", f" {cur}/kWh"))
-        pb = econ.get("discounted_payback_years")
-        table.add_row("discounted payback", "not within project life" if pb is None else f"{pb:.1f} years")
-    aff = summary.get("affordability")
-    if aff and aff.get("share_households_affordable") is not None:
-        table.add_row("households who can afford it", f"{100 * aff['share_households_affordable']:.0f} %")
-    co2 = summary.get("co2")
-    if co2 and co2.get("avoided_annual_t") is not None:
-        table.add_row("CO2 avoided", f"{co2['avoided_annual_t']:,.1f} t/yr")
-    console.print(table)
-    for note in (summary.get("loads") or {}).get("notes", []):
-        console.print(f"note (loads): {note}", style="yellow", soft_wrap=True, highlight=False, markup=False)
-    out_dir = Path(out_dir)
-    for name in ["report.html" if "html" in formats else None, "report.pdf" if "pdf" in formats else None,
-                 "summary.json", "homes.csv"]:
-        if name:
-            console.print(f"  {out_dir / name}", soft_wrap=True, highlight=False)
 
 
 # --------------------------------------------------------------------------- validate
@@ -141,10 +78,6 @@ def validate(sites: Iterable[Path], *, allow_outside_paths: bool = False,
 
 
 # --------------------------------------------------------------------------- init
-def slug(name: str) -> str:
-    return re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_") or "site"
-
-
 def starter_text(name: str, filename: str) -> str:
     """The commented starter site file for ``name``."""
     from jinja2 import Environment, PackageLoader, StrictUndefined

@@ -103,11 +103,13 @@ def batch(
     ),
 ):
     """Run many villages (one failing never stops the others) and rank them in comparison.csv/html/pdf."""
-    from .batch import run_batch
+    from ..study.batch import run_batch
+    from .console import BatchProgress, print_batch_result
 
     result = run_batch(sites, out, workers=workers, scheduler=scheduler, rank_by=rank_by,
                        formats=commands.parse_formats(format), seed=seed, p2p=not no_p2p, timeout=timeout,
-                       resume=not force, allow_outside_paths=allow_outside_paths, console=console)
+                       resume=not force, allow_outside_paths=allow_outside_paths, observer=BatchProgress(console))
+    print_batch_result(result, console)
     if result.exit_code:
         raise typer.Exit(result.exit_code)
 

@@ -63,7 +63,7 @@ class CostInputs:
 
     @classmethod
     def from_site(cls, site) -> "CostInputs":
-        """The cost inputs of a validated :class:`~p2p_size.sizing.schema.Site`."""
+        """The cost inputs of a validated :class:`~p2p_size.sizing.site.schema.Site`."""
         eq, ec = site.equipment, site.economics
         return cls(
             pv_capex_per_kwp=eq.pv.capex_per_kwp,

@@ -16,7 +16,8 @@ import pandas as pd
 
 from .cashflow import HOURS_PER_YEAR, CashFlows, CostInputs, cash_flows_for, shared_cost_shares
 from .co2 import CO2, avoided
-from .payback import BaselineCosts, Payback, compare, diesel_baseline, kerosene_baseline
+from .baseline import BaselineCosts, diesel_baseline, kerosene_baseline
+from .payback import Payback, compare
 from .tariff import (
     MTF_PACKAGE_KWH_YEAR,
     affordability_by_group,

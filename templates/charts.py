@@ -23,10 +23,9 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
-from ..sizing.solar import DAYS_PER_MONTH
+from ..sizing.calendar import MONTH_START_DAY
 
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
-MONTH_START_DAY = np.concatenate([[0], np.cumsum(DAYS_PER_MONTH)[:-1]])  # day of year each month starts
 SEASONS = ("Dec–Feb", "Mar–May", "Jun–Aug", "Sep–Nov")
 PALETTE = {"pv": "#f2a900", "battery": "#2a9d8f", "p2p": "#7b61ff", "diesel": "#6c757d",
            "unmet": "#d62828", "load": "#1d3557", "curtailed": "#e9c46a", "baseline": "#8d99ae",

@@ -1,11 +1,11 @@
 """Alternatives: four full designs with the summary keys of SPEC section 4."""
 from __future__ import annotations
 
-from p2p_size.sizing.alternatives import alternatives, lower_bound_summary
-from p2p_size.sizing.loads import build_loads
-from p2p_size.sizing.lp_bound import npc_lower_bound, unit_costs
+from p2p_size.sizing.search.alternatives import alternatives, lower_bound_summary
+from p2p_size.sizing.resource.loads import build_loads
+from p2p_size.sizing.search.lp_bound import npc_lower_bound, unit_costs
 from p2p_size.sizing.site import load_site
-from p2p_size.sizing.solar import solar_resource
+from p2p_size.sizing.resource.solar import solar_resource
 
 from .conftest import SAMPLES
 

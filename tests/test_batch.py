@@ -1,10 +1,10 @@
-"""Tests of `p2p-size batch` (cli/batch.py): local worker processes and a real Dask cluster.
+"""Tests of `p2p-size batch` (the batch engine, study/batch/): local worker processes and a real Dask cluster.
 
 Real parts, not mocks: the local engine spawns worker processes; the distributed engine
 runs on a ``dask.distributed.LocalCluster`` with worker processes started here. The
 villages are small generated ones (8-12 homes, rule-of-thumb sizes, HTML only) so the
-whole file stays well under 90 s. A dying worker is provoked with the test-only hook
-``P2P_SIZE_TEST_CRASH=<village slug>`` (the worker calls ``os._exit(1)``).
+whole file stays well under 90 s. A dying worker is provoked by injecting a task that
+exits abruptly for one village (:mod:`tests.batch_tasks`).
 """
 from __future__ import annotations
 
@@ -17,14 +17,15 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from p2p_size.cli import batch
-from p2p_size.cli.batch import CRASH_ENV, Outcome, Village, comparison_csv, discover_sites, plan, rank
+from p2p_size.study.batch import Outcome, Village, comparison_csv, discover_sites, local, plan, rank, run_batch
+from p2p_size.study.batch import cluster as cluster_engine
 from p2p_size.cli.main import app
 from p2p_size.sizing.errors import P2PSizeError
-from p2p_size.sizing.villages import generate_villages
+from p2p_size.sample_sites.synthetic import generate_villages
+
+from .batch_tasks import CRASHER, run_or_die
 
 runner = CliRunner()
-CRASHER = "crash_me"  # the village the Dask cluster's workers die on
 
 
 def invoke(*args: str):
@@ -81,8 +82,7 @@ def cluster():
     from dask.distributed import LocalCluster
 
     with dask.config.set({"distributed.scheduler.allowed-failures": 1, "distributed.scheduler.worker-saturation": 1.0}):
-        c = LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None,
-                         env={CRASH_ENV: CRASHER})
+        c = LocalCluster(n_workers=2, processes=True, threads_per_worker=1, dashboard_address=None)
     yield c
     c.close()
 
@@ -135,20 +135,19 @@ def test_resume_skips_unchanged_villages_and_reruns_a_changed_one(villages, loca
     assert new[slugs[1]]["economics"]["npc"] != old[slugs[1]]["economics"]["npc"]  # another discount rate
 
 
-def test_a_worker_that_dies_is_retried_once_then_reported(villages, tmp_path, monkeypatch):
+def test_a_worker_that_dies_is_retried_once_then_reported(villages, tmp_path):
     folder, slugs = villages
     work = tmp_path / "two"
-    for s in slugs[:2]:
-        shutil.copytree(folder / s, work / s)
-    monkeypatch.setenv(CRASH_ENV, slugs[0])  # spawned workers inherit it
-    result = invoke("batch", str(work), "-o", str(tmp_path / "out"), "--workers", "2", "--format", "html")
-    assert result.exit_code == 1, result.output
+    shutil.copytree(folder / slugs[0], work / CRASHER)   # its worker dies (tests/batch_tasks.py)
+    shutil.copytree(folder / slugs[1], work / slugs[1])
+    result = run_batch([work], tmp_path / "out", workers=2, formats=("html",), task=run_or_die)
+    assert result.exit_code == 1
     rows = read_csv(tmp_path / "out" / "comparison.csv")
-    assert rows[slugs[0]]["status"] == "failed" and rows[slugs[0]]["error_type"] == "BrokenProcessPool"
-    assert "again on the retry" in rows[slugs[0]]["error"]
+    assert rows[CRASHER]["status"] == "failed" and rows[CRASHER]["error_type"] == "BrokenProcessPool"
+    assert "again on the retry" in rows[CRASHER]["error"]
     assert rows[slugs[1]]["status"] == "ok"  # its neighbour completes (retried alone if it was in flight)
     log = (tmp_path / "out" / "batch.log").read_text(encoding="utf-8")
-    assert f"{slugs[0]}: FAILED (BrokenProcessPool, attempt 2)" in log
+    assert f"{CRASHER}: FAILED (BrokenProcessPool, attempt 2)" in log
 
 
 def test_a_village_over_the_timeout_is_stopped(villages, tmp_path):
@@ -167,9 +166,8 @@ def test_a_dask_cluster_gives_the_local_results_and_isolates_failures(villages, 
     crasher = tmp_path / f"{CRASHER}.yaml"
     shutil.copy(folder / slugs[0] / "site.yaml", crasher)
     out = tmp_path / "dask"
-    result = invoke("batch", str(folder), str(crasher), "-o", str(out), "--scheduler", cluster.scheduler_address,
-                    "--format", "html")
-    assert result.exit_code == 1, result.output
+    result = run_batch([folder, crasher], out, scheduler=cluster.scheduler_address, formats=("html",), task=run_or_die)
+    assert result.exit_code == 1
     rows = read_csv(out / "comparison.csv")
     assert rows["broken"]["status"] == "failed" and rows["broken"]["error_type"] == "SiteError"
     assert rows[CRASHER]["status"] == "failed" and rows[CRASHER]["error_type"] == "KilledWorker"
@@ -181,7 +179,7 @@ def test_a_dask_cluster_gives_the_local_results_and_isolates_failures(villages, 
 
 def test_an_unreachable_scheduler_is_a_usage_error(villages, tmp_path, monkeypatch):
     folder, slugs = villages
-    monkeypatch.setattr(batch, "SCHEDULER_CONNECT_TIMEOUT", "1s")
+    monkeypatch.setattr(cluster_engine, "SCHEDULER_CONNECT_TIMEOUT", "1s")
     result = invoke("batch", str(folder / slugs[0] / "site.yaml"), "-o", str(tmp_path),
                     "--scheduler", "tcp://127.0.0.1:9")
     assert result.exit_code == 2
@@ -239,11 +237,11 @@ def test_local_workers_run_one_blas_thread_unless_the_user_says_otherwise(monkey
     import os
     from concurrent.futures import ProcessPoolExecutor
 
-    for k in batch.WORKER_THREAD_ENV:
+    for k in local.WORKER_THREAD_ENV:
         monkeypatch.delenv(k, raising=False)
     monkeypatch.setenv("MKL_NUM_THREADS", "3")
     ctx = multiprocessing.get_context("spawn")
-    with batch._one_thread_per_worker(), ProcessPoolExecutor(1, mp_context=ctx) as pool:
-        seen = {k: pool.submit(os.getenv, k).result() for k in batch.WORKER_THREAD_ENV}
+    with local._one_thread_per_worker(), ProcessPoolExecutor(1, mp_context=ctx) as pool:
+        seen = {k: pool.submit(os.getenv, k).result() for k in local.WORKER_THREAD_ENV}
     assert seen == {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "3"}
     assert "OMP_NUM_THREADS" not in os.environ and os.environ["MKL_NUM_THREADS"] == "3"  # this process: as before

@@ -5,7 +5,8 @@ import numpy as np
 import numpy_financial as npf
 from numpy.testing import assert_allclose
 
-from p2p_size.economics.payback import compare, diesel_baseline, genset_fuel, irr, kerosene_baseline, payback_years
+from p2p_size.economics.baseline import diesel_baseline, genset_fuel, kerosene_baseline
+from p2p_size.economics.payback import compare, irr, payback_years
 from tests.test_cashflow import ZERO
 
 
@@ -90,7 +91,7 @@ def test_household_genset_runs_only_its_evening_hours():
     # Two days; the 3 highest-load hours of each day are 18-20 h. A 1 kW genset with
     # F0 = 0.08145, F1 = 0.246 at 0.5 kW output burns 0.08145 + 0.123 = 0.20445 L/h
     # (min load 0.25 kW < 0.5 kW) -> 6 running hours = 1.2267 L.
-    from p2p_size.economics.payback import evening_hours_mask
+    from p2p_size.economics.baseline import evening_hours_mask
 
     load = np.full((48, 1), 0.05)
     load[[18, 19, 20, 42, 43, 44], 0] = 0.5
@@ -105,7 +106,7 @@ def test_household_genset_runs_only_its_evening_hours():
 def test_diesel_baseline_remembers_its_fuel_for_the_same_load_only():
     # the sensitivity cases price one baseline a dozen times: the fuel is computed once per
     # load array and genset, and a different load or rating is computed afresh
-    from p2p_size.economics import payback
+    from p2p_size.economics import baseline as payback
 
     load = np.full((48, 2), 0.05)
     load[[18, 19, 20, 42, 43, 44], 0] = 0.5

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from numpy.testing import assert_allclose
 
-from p2p_size.sizing.pipeline import evaluate
+from p2p_size.study.run import evaluate
 from p2p_size.sizing.site import load_site
 
 SITE = Path(__file__).resolve().parents[1] / "sample_sites" / "mountain_village" / "site.yaml"

@@ -1,4 +1,4 @@
-"""Tests of sizing/loads.py: archetypes, CSV profiles, appliance model, glue."""
+"""Tests of the household loads: archetypes, CSV profiles (the reader), the appliance model, the glue."""
 from __future__ import annotations
 
 import dataclasses
@@ -12,18 +12,9 @@ from hypothesis import strategies as st
 from numpy.testing import assert_allclose, assert_array_equal
 
 from p2p_size.sizing.errors import DataFileError, P2PSizeError
-from p2p_size.sizing.loads import (
-    ARCHETYPES,
-    MAX_PROFILE_FILE_BYTES,
-    Loads,
-    _mean_one_lognormal,
-    appliance_loads,
-    archetype_loads,
-    build_loads,
-    read_load_profile,
-    vary_profile,
-    window_hours,
-)
+from p2p_size.sizing.resource.appliances import appliance_loads, window_hours
+from p2p_size.sizing.resource.loads import ARCHETYPES, Loads, _mean_one_lognormal, archetype_loads, build_loads, vary_profile
+from p2p_size.sizing.site.load_profile_file import MAX_PROFILE_FILE_BYTES, read_load_profile
 from p2p_size.sizing.site import load_site
 
 from .conftest import write_site
@@ -678,7 +669,7 @@ def test_build_loads_bad_profile_names_the_group_key(tmp_path):
 
 
 def test_build_loads_with_the_real_schema(tmp_path):
-    schema = pytest.importorskip("p2p_size.sizing.schema")
+    schema = pytest.importorskip("p2p_size.sizing.site.schema")
     write_csv(tmp_path, np.full(24, 0.1), name="p.csv")
     site = schema.Site.model_validate({
         "name": "t",

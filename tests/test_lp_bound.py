@@ -8,13 +8,14 @@ import pytest
 from numpy.testing import assert_allclose
 
 from p2p_size.economics.cashflow import CostInputs, cash_flows_for
-from p2p_size.sizing.design import per_home, rule_of_thumb_design
-from p2p_size.sizing.loads import build_loads
-from p2p_size.sizing.lp_bound import _npc_each, npc_lower_bound, unit_costs
-from p2p_size.sizing.optimize import optimize_design
-from p2p_size.sizing.simulate import simulate_site
+from p2p_size.sizing.design import per_home
+from p2p_size.sizing.search.designs import rule_of_thumb_design
+from p2p_size.sizing.resource.loads import build_loads
+from p2p_size.sizing.search.lp_bound import _npc_each, npc_lower_bound, unit_costs
+from p2p_size.sizing.search.optimize import optimize_design
+from p2p_size.sizing.dispatch import simulate_site
 from p2p_size.sizing.site import load_site
-from p2p_size.sizing.solar import solar_resource
+from p2p_size.sizing.resource.solar import solar_resource
 
 from .conftest import SAMPLES
 
@@ -60,7 +61,7 @@ def test_runs_of_surplus_and_deficit_hours_bound_like_hourly_steps():
 def test_a_stalled_interior_point_solve_is_finished_by_crossover_or_simplex(monkeypatch):
     # one generated village in a hundred made HiGHS's interior point stop with "no
     # progress" (status Unknown); the bound must then come from the next attempt, equal
-    from p2p_size.sizing import lp_bound
+    from p2p_size.sizing.search import lp_bound
 
     site = load_site(SAMPLES / "south_asia_shs" / "site.yaml")
     solar, loads = solar_resource(site, seed=0), build_loads(site, seed=0)
@@ -101,7 +102,7 @@ def test_the_standalone_bound_gives_every_home_its_own_genset(tmp_path, small_si
     # PV and batteries priced out, no unmet load: each home's bound is its own genset, sized
     # to its own peak, by hand. The pooled LP shares one genset over the coincident peak,
     # so it is lower; the standalone bound is the tighter one for designs without sharing.
-    from p2p_size.sizing.lp_bound import standalone_lower_bound
+    from p2p_size.sizing.search.lp_bound import standalone_lower_bound
 
     from .conftest import write_site
 
@@ -126,8 +127,8 @@ def test_the_standalone_bound_gives_every_home_its_own_genset(tmp_path, small_si
 def test_the_standalone_search_is_close_to_its_own_bound():
     # without sharing, the per-home LPs bound exactly the problem the standalone search
     # solves (bar perfect foresight): on a solar-only village the search lands within 2 %
-    from p2p_size.sizing.lp_bound import standalone_lower_bound
-    from p2p_size.sizing.optimize import standalone_design
+    from p2p_size.sizing.search.lp_bound import standalone_lower_bound
+    from p2p_size.sizing.search.optimize import standalone_design
 
     site = load_site(SAMPLES / "south_asia_shs" / "site.yaml")
     solar, loads = solar_resource(site, seed=0), build_loads(site, seed=0)

@@ -8,14 +8,14 @@ import numpy as np
 import pytest
 
 from p2p_size.economics.cashflow import CostInputs, cash_flows_for
-from p2p_size.sizing.design import rule_of_thumb_design
+from p2p_size.sizing.search.designs import rule_of_thumb_design
 from p2p_size.sizing.errors import InfeasibleError
-from p2p_size.sizing.loads import build_loads
-from p2p_size.sizing.lp_bound import npc_lower_bound
-from p2p_size.sizing.optimize import auto_evaluations, optimize_design, standalone_design
-from p2p_size.sizing.simulate import simulate_site
+from p2p_size.sizing.resource.loads import build_loads
+from p2p_size.sizing.search.lp_bound import npc_lower_bound
+from p2p_size.sizing.search.optimize import auto_evaluations, optimize_design, standalone_design
+from p2p_size.sizing.dispatch import simulate_site
 from p2p_size.sizing.site import load_site
-from p2p_size.sizing.solar import solar_resource
+from p2p_size.sizing.resource.solar import solar_resource
 
 from .conftest import SAMPLES, SMALL_SITE, write_site
 

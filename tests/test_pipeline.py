@@ -9,7 +9,7 @@ from numpy.testing import assert_allclose
 from typer.testing import CliRunner
 
 from p2p_size.cli.main import app
-from p2p_size.sizing.pipeline import evaluate
+from p2p_size.study.run import evaluate
 from p2p_size.sizing.site import load_site
 
 runner = CliRunner()
@@ -145,7 +145,7 @@ def test_a_village_too_large_for_memory_is_refused_early(small_site_data, tmp_pa
     assert "GB limit" in res.output and "P2P_SIZE_MAX_MEMORY_GB" in res.output
     assert not (tmp_path / "out").exists()
     # the estimate for the 200-home sample stays well inside the default limit
-    from p2p_size.sizing.pipeline import check_memory
+    from p2p_size.study.run import check_memory
 
     assert check_memory(load_site(SAMPLE_SITES[0])) < 4
 
@@ -154,7 +154,7 @@ def test_the_design_is_checked_in_other_draws_of_the_outages(small_site_data, tm
     # Sizing meets every home's target in the run's one draw of the outages, knowing which
     # homes it breaks: with per-home gensets the optimiser gives those homes one. Drawn
     # again, other homes fail — the summary says how many then exceed the target.
-    from p2p_size.sizing.simulate import simulate_site
+    from p2p_size.sizing.dispatch import simulate_site
     from tests.conftest import write_site
 
     small_site_data["failures"] = {"rate_per_home_year": 1.0, "mean_duration_days": 7}

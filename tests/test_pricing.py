@@ -9,7 +9,7 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.testing import assert_allclose
 
-from p2p_size.sizing import pricing as pr
+from p2p_size.sizing import market as pr
 from p2p_size.sizing.errors import P2PSizeError
 
 C, F = 0.40, 0.02

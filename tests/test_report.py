@@ -23,8 +23,8 @@ import pytest
 from rich.console import Console
 
 from p2p_size.cli.commands import run
-from p2p_size.templates.render import (comparison_context, render_comparison_html, render_comparison_pdf,
-                                       render_html, render_pdf)
+from p2p_size.templates.comparison import comparison_context
+from p2p_size.templates.render import render_comparison_html, render_comparison_pdf, render_html, render_pdf
 
 from .conftest import SAMPLES, SMALL_SITE, write_site
 
@@ -192,7 +192,7 @@ def test_user_text_is_intact_in_pdf(small_report):
 
 # ----------------------------------------------------------------------------- optional sections
 def test_optional_sections_render_when_their_data_is_present(small_site):
-    from p2p_size.sizing.pipeline import evaluate
+    from p2p_size.study.run import evaluate
     from p2p_size.sizing.site import load_site
 
     result = evaluate(load_site(small_site))
@@ -259,7 +259,7 @@ def test_comparison_ranks_villages_and_prints_them(tmp_path):
 # ----------------------------------------------------------------------------- the largest sample
 @needs_poppler
 def test_largest_sample_pdf_fits_15_pages_and_3_mb(tmp_path):
-    from p2p_size.sizing.pipeline import evaluate
+    from p2p_size.study.run import evaluate
     from p2p_size.sizing.site import load_site
 
     result = evaluate(load_site(SAMPLES / "mountain_village" / "site.yaml"))
@@ -274,7 +274,7 @@ def test_largest_sample_pdf_fits_15_pages_and_3_mb(tmp_path):
 
 
 def test_report_says_what_sharing_saves_or_costs_against_standalone():
-    from p2p_size.templates.render import _sharing_vs_standalone
+    from p2p_size.templates.report import _sharing_vs_standalone
 
     def alts(p2p_capex, p2p_npc, sa_capex, sa_npc, sa_worst):
         return {"p2p": {"capex": p2p_capex, "npc": p2p_npc},
@@ -298,9 +298,10 @@ def test_html_and_pdf_come_from_one_context_and_show_the_same_charts(small_site)
     an <img> of the very same SVG: nothing else may differ."""
     import base64
 
-    from p2p_size.sizing.pipeline import evaluate
+    from p2p_size.study.run import evaluate
     from p2p_size.sizing.site import load_site
-    from p2p_size.templates.render import _render, report_context
+    from p2p_size.templates.render import _render
+    from p2p_size.templates.report import report_context
 
     result = evaluate(load_site(small_site))
     context = report_context(result)

@@ -2,7 +2,7 @@
 import numpy as np
 from numpy.testing import assert_allclose
 
-from p2p_size.sizing import rule_of_thumb as rot
+from p2p_size.sizing.search import rule_of_thumb as rot
 
 
 def test_field_study_raw_figure():

@@ -18,7 +18,8 @@ from typer.testing import CliRunner
 from p2p_size.cli import commands
 from p2p_size.cli.main import app
 from p2p_size.sizing.errors import P2PSizeError, Problem, SiteError
-from p2p_size.sizing.schema import Site, reference_markdown
+from p2p_size.sizing.site.schema import Site
+from p2p_size.sizing.site.reference import reference_markdown
 from p2p_size.sizing.site import load_site, validate_data
 
 from .conftest import write_site

@@ -19,17 +19,10 @@ from pvlib.modelchain import ModelChain
 from pvlib.pvsystem import PVSystem
 
 from p2p_size.sizing.errors import SiteError
-from p2p_size.sizing.solar import (
-    SolarResult,
-    clear_sky_kt_limit,
-    daily_clearness_mtm,
-    hourly_extraterrestrial,
-    pv_power_per_kwp,
-    solar_resource,
-    standard_offset_h,
-    synthesize_weather,
-)
-from p2p_size.sizing.weather import read_weather
+from p2p_size.sizing.resource.solar import SolarResult, pv_power_per_kwp, solar_resource, standard_offset_h
+from p2p_size.sizing.resource.synthetic_weather import (clear_sky_kt_limit, daily_clearness_mtm,
+                                                        hourly_extraterrestrial, synthesize_weather)
+from p2p_size.sizing.site.weather_file import read_weather
 
 PVLIB_DATA = Path(pvlib.__file__).parent / "data"
 TMY3_GREENSBORO = PVLIB_DATA / "723170TYA.CSV"
@@ -125,7 +118,7 @@ def test_day_to_day_variability_is_realistic(synthetic, name):
 def test_mtm_library_transcription_is_consistent():
     """Each published row is a probability distribution (rounded to 3 decimals), and the
     state ranges grow with the class of monthly Kt as in Aguiar et al. (1988)."""
-    from p2p_size.sizing import solar
+    from p2p_size.sizing.resource import synthetic_weather as solar
 
     assert solar._MTM.shape == (10, 10, 10)
     assert_allclose(solar._MTM.sum(axis=2), 1.0, atol=0.004)
@@ -349,7 +342,7 @@ def test_solar_resource_from_a_tmy_file_relative_to_the_site(tmp_path):
 
 
 def test_solar_resource_synthetic_with_the_real_schema():
-    from p2p_size.sizing.schema import Site  # here, so a schema in flux breaks only this test
+    from p2p_size.sizing.site.schema import Site  # here, so a schema in flux breaks only this test
 
     lat, lon, alt, ghi, temp = SITES["nepal_28N"]
     site = Site.model_validate({

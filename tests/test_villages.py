@@ -5,7 +5,7 @@ import numpy as np
 import pytest
 
 from p2p_size.sizing.site import load_site
-from p2p_size.sizing.villages import CLIMATES, generate_villages, village_data
+from p2p_size.sample_sites.synthetic import CLIMATES, generate_villages, village_data
 
 
 def test_villages_are_valid_varied_and_within_the_size_range(tmp_path):

@@ -17,9 +17,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from numpy.testing import assert_allclose
 
-from p2p_size.sizing import weather as weather_module
+from p2p_size.sizing.site import weather_file as weather_module
 from p2p_size.sizing.errors import DataFileError
-from p2p_size.sizing.weather import WeatherData, read_weather
+from p2p_size.sizing.site.weather_file import WeatherData, read_weather
 
 PVLIB_DATA = Path(pvlib.__file__).parent / "data"
 TMY3_GREENSBORO = PVLIB_DATA / "723170TYA.CSV"  # Greensboro NC, UTC-5, hour-ending labels
@@ -529,7 +529,7 @@ def test_spreadsheet_trailing_empty_rows_and_a_column_named_twice(tmp_path, good
 def test_resampling_note_reaches_the_solar_result(tmp_path, greensboro):
     """WeatherData.notes -> SolarResult.notes -> summary.json solar.notes -> the report's "Solar data" line."""
     from p2p_size.sizing.site import load_site
-    from p2p_size.sizing.solar import solar_resource
+    from p2p_size.sizing.resource.solar import solar_resource
 
     from .conftest import SMALL_SITE, write_site
 

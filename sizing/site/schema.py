@@ -1,9 +1,9 @@
 """The site file schema: every key, its type, unit, default and allowed range.
 
-This module is the boundary's grammar. :mod:`p2p_size.sizing.site` reads YAML and
-turns pydantic's errors into :class:`~p2p_size.sizing.errors.Problem` records; the
-README's site-file reference is generated from these models (:func:`reference_markdown`),
-so the documentation cannot drift from what is accepted.
+This module is the boundary's grammar. :mod:`.site_file` reads YAML and turns
+pydantic's errors into :class:`~p2p_size.sizing.errors.Problem` records
+(:mod:`.problems`); the README's site-file reference is generated from these models
+(:mod:`.reference`), so the documentation cannot drift from what is accepted.
 
 Conventions: units are in key names (``_kwh``, ``_kwp``, ``_deg``...); money is in the
 site's ``currency``; fractions are 0-1, never percent. Each field's ``unit`` is also
@@ -448,77 +448,3 @@ class Site(Strict):
                     "add size: {pv_kwp: .., battery_kwh: .., diesel_kw: ..} to each group, or use method: optimize",
                 )
         return v
-
-
-# --------------------------------------------------------------------------- docs
-def _type_name(annotation) -> str:
-    text = str(annotation).replace("typing.", "").replace("NoneType", "None")
-    for mod in ("p2p_size.sizing.schema.",):
-        text = text.replace(mod, "")
-    return text.replace("<class '", "").replace("'>", "")
-
-
-def _range(field) -> str:
-    parts = []
-    for m in field.metadata:
-        for attr, sym in (("ge", ">="), ("gt", ">"), ("le", "<="), ("lt", "<")):
-            if getattr(m, attr, None) is not None:
-                parts.append(f"{sym} {getattr(m, attr):g}")
-        if getattr(m, "min_length", None):
-            parts.append(f"len >= {m.min_length}")
-        if getattr(m, "max_length", None) and getattr(m, "max_length") < 1000:
-            parts.append(f"len <= {m.max_length}")
-    return ", ".join(parts)
-
-
-def _default(field) -> str:
-    if field.is_required():
-        return "**required**"
-    if field.default_factory is not None:
-        value = field.default_factory()
-        if isinstance(value, BaseModel):
-            return "(section defaults)"
-        return repr(value)
-    return "—" if field.default is None else f"`{field.default!r}`"
-
-
-def reference_markdown() -> str:
-    """The site-file reference as Markdown tables, generated from the models."""
-    sections = [
-        ("(top level)", Site),
-        ("location", Location),
-        ("solar", Solar),
-        ("households[]", HouseholdGroup),
-        ("households[].appliances[]", Appliance),
-        ("households[].existing", ExistingSystem),
-        ("households[].size", FixedSize),
-        ("equipment.pv", PV),
-        ("equipment.battery", Battery),
-        ("equipment.controller", Controller),
-        ("equipment.diesel", Diesel),
-        ("equipment.p2p_link", P2PLink),
-        ("equipment.minigrid", MiniGrid),
-        ("equipment.logistics", Logistics),
-        ("economics", Economics),
-        ("economics.baseline (kind: kerosene)", KeroseneBaseline),
-        ("economics.baseline (kind: diesel)", DieselBaseline),
-        ("economics.tariff (kind: fixed)", FixedTariff),
-        ("p2p", P2P),
-        ("sizing", Sizing),
-        ("sizing.rule_of_thumb", RuleOfThumb),
-        ("failures", Failures),
-    ]
-    out = []
-    for title, model in sections:
-        out.append(f"### `{title}`\n")
-        out.append("| key | type | unit | default | allowed | meaning |")
-        out.append("|---|---|---|---|---|---|")
-        for name, field in model.model_fields.items():
-            extra = field.json_schema_extra or {}
-            unit = extra.get("unit", "") if isinstance(extra, dict) else ""
-            typ = _type_name(field.annotation).replace("|", "\\|")
-            out.append(
-                f"| `{name}` | {typ} | {unit} | {_default(field)} | {_range(field)} | {field.description or ''} |"
-            )
-        out.append("")
-    return "\n".join(out)

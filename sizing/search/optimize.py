@@ -47,14 +47,15 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from ..economics.cashflow import CostInputs, cash_flows_for
-from .design import Design, per_home, rule_of_thumb_design
-from .dispatch import DispatchInputs, SimulationResult, simulate
-from .errors import InfeasibleError, Problem
-from .loads import Loads
-from .schema import Site
-from .simulate import dispatch_inputs, failures_for
-from .solar import SolarResult
+from ...economics.cashflow import CostInputs, cash_flows_for
+from ..design import Design, per_home
+from ..dispatch import DispatchInputs, SimulationResult, dispatch_inputs, failures_for, simulate
+from ..errors import InfeasibleError, Problem
+from ..resource.loads import Loads
+from ..resource.solar import SolarResult
+from ..site.schema import Site
+from .designs import rule_of_thumb_design
+from .lp_bound import npc_lower_bound
 
 __all__ = ["optimize_design", "standalone_design", "auto_evaluations", "SizeBounds", "BOUNDS", "Candidate"]
 
@@ -249,7 +250,7 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
         systems; a ``shared`` genset placement then becomes one genset per home.
     seed : int
         Seed of the failure mask when ``failed`` is None (the run's own outages, as
-        :func:`~p2p_size.sizing.simulate.simulate_site` draws them).
+        :func:`~p2p_size.sizing.dispatch.simulate_site` draws them).
     failed : ndarray (T, N) of bool, optional
         Outage mask to size against; default: the site's ``failures`` drawn with ``seed``.
     time_budget_s : float, optional
@@ -260,7 +261,7 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
     bounds : SizeBounds
         Largest sizes allowed.
     start : LPBound, optional
-        The perfect-foresight LP's pooled sizes (:func:`~p2p_size.sizing.lp_bound.npc_lower_bound`),
+        The perfect-foresight LP's pooled sizes (:func:`~p2p_size.sizing.search.lp_bound.npc_lower_bound`),
         used as the search's starting shape; computed here when None (~1 s). Pass the
         bound the run already computed to save that time.
     on_infeasible : {"raise", "best_effort"}
@@ -302,7 +303,6 @@ def _optimize(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool, seed: 
     if max_evaluations is None:
         max_evaluations = auto_evaluations(n)
     if start is None:
-        from .lp_bound import npc_lower_bound
         start = npc_lower_bound(site, solar, loads, p2p=p2p)
     # the standalone optimum, with its own budget share, as a start of the P2P search
     sa = None

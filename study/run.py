@@ -6,30 +6,27 @@ which the CLI calls inside its staging folder.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from pathlib import Path
 from typing import Callable, Optional
 
 import numpy as np
 import pandas as pd
 
-from . import rule_of_thumb as rot
-from .design import Design, design_month_peak_sun_hours, fixed_design, rule_of_thumb_design, standalone_design
-from .dispatch import SimulationResult
-from .loads import Loads, build_loads
-from .errors import P2PSizeError, Problem
-from .schema import Site
-from .alternatives import alternatives, lower_bound_summary
-from .lp_bound import LPBound, npc_lower_bound
-from .market import settle_site
-from .optimize import optimize_design
-from .pricing import Settlement
-from .simulate import simulate_site
-from .solar import SolarResult, hourly_index, solar_resource
 from ..economics.cashflow import CostInputs
-from ..economics.sensitivity import sensitivity, tornado_records
-from ..economics.verdict import verdict
 from ..economics.evaluate import (Economics, baseline_cost_per_kwh, baseline_for, economics_homes_frame,
                                   economics_summary, evaluate_economics)
+from ..economics.sensitivity import sensitivity, tornado_records
+from ..economics.verdict import verdict
+from ..sizing.design import Design
+from ..sizing.dispatch import SimulationResult, simulate_site
+from ..sizing.errors import P2PSizeError, Problem
+from ..sizing.market import Settlement, settle_site
+from ..sizing.resource import Loads, SolarResult, build_loads, solar_resource
+from ..sizing.search import rule_of_thumb as rot
+from ..sizing.search.alternatives import alternatives, lower_bound_summary
+from ..sizing.search.designs import design_month_peak_sun_hours, fixed_design, rule_of_thumb_design, standalone_design
+from ..sizing.search.lp_bound import LPBound, npc_lower_bound
+from ..sizing.search.optimize import optimize_design
+from ..sizing.site.schema import Site
 
 
 @dataclass
@@ -48,27 +45,6 @@ class RunResult:
     summary: dict
     homes: pd.DataFrame
     notes: list[str] = field(default_factory=list)
-
-    def write_hourly(self, folder: Path) -> Path:
-        """Write the hourly series of every home to ``hourly.parquet``.
-
-        One row per hour and home (tidy), flows in kW rounded to 0.1 W and stored as
-        float32, homes as a categorical, zstd-compressed: a 200-home year is ~10 MB.
-        ``served_kw`` is left out (``load_kw − unmet_kw``). Without pyarrow the same
-        table goes to ``hourly.csv.gz``.
-        """
-        timestamps = hourly_index()[: self.sim.n_hours]
-        frame = self.sim.hourly_frame(timestamps=timestamps, home_ids=self.loads.home_ids)
-        frame = frame.drop(columns=["served_kw"])
-        flows = [c for c in frame.columns if c.endswith(("_kw", "_kwh"))]
-        frame[flows] = frame[flows].round(4).astype("float32")
-        try:
-            path = Path(folder) / "hourly.parquet"
-            frame.to_parquet(path, index=False, compression="zstd")
-        except ImportError:
-            path = Path(folder) / "hourly.csv.gz"
-            frame.to_csv(path, index=False)
-        return path
 
 
 def choose_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool = True, seed: int = 0,

@@ -8,7 +8,7 @@ them as ``<folder>/<slug>/site.yaml``, each validated against the schema first.
 
 The same ``seed`` always gives the same villages. The sites need no data files: the
 solar resource is given as 12 monthly means (a synthetic hourly year is drawn from
-them, SPEC §3.1) and loads as daily energy with a built-in shape.
+them) and loads as daily energy with a built-in shape.
 
 The numbers are meant to span realistic ranges, not to describe real places: monthly
 GHI and temperatures are rounded climate normals of the kind published by NASA POWER
@@ -23,7 +23,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from .site import validate_data
+from ..sizing.site import validate_data
 
 
 @dataclass(frozen=True)

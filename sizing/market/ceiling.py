@@ -1,6 +1,6 @@
-"""Glue between a simulated year and the P2P settlement: the price band and the trades.
+"""The P2P price band of every hour: the ceiling (the buyers' alternative) and the floor.
 
-The ceiling of SPEC section 3.4: off-grid there is no utility, so a P2P kWh can never
+Off-grid there is no utility, so a P2P kWh can never
 be worth more than the next-best source. With a genset that is the cost of a diesel kWh
 (fuel + O&M at the genset's operating point); without diesel it is the baseline's cost
 per kWh (kerosene or the homes' own gensets today). The floor is ``price_floor_per_kwh``.
@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from .design import Design
-from .dispatch import SimulationResult
-from .pricing import Settlement, battery_ask_per_kwh, settle
-from .schema import Site
+from ..design import Design
+from ..dispatch.results import SimulationResult
+from ..site.schema import Site
 
 
 def diesel_cost_per_kwh(rating_kw, output_kw, fuel_price_per_litre: float, om_per_hour_per_kw: float,
@@ -71,28 +70,3 @@ def ceiling_per_kwh(site: Site, design: Design, sim: SimulationResult, baseline_
     price = np.full(n_hours, float(typical))
     price[on] = diesel_cost_per_kwh(rating[on], output[on], *args)
     return price
-
-
-def settle_site(site: Site, design: Design, sim: SimulationResult, group_of_home: np.ndarray,
-                baseline_per_kwh: float) -> Settlement:
-    """Price and settle every P2P kWh of the simulated year (needs the hourly series).
-
-    Pre-trade supply and demand per home and hour come from the dispatch record: what a
-    home offered the pool (PV surplus and battery energy above the reserve) and what it
-    still lacked after its own PV and battery.
-    """
-    h = sim.hourly
-    if h is None:
-        raise ValueError("settlement needs the hourly series: simulate(..., hourly=True)")
-    ceiling = ceiling_per_kwh(site, design, sim, baseline_per_kwh)
-    floor = site.p2p.price_floor_per_kwh
-    ceiling = np.maximum(ceiling, floor / (1.0 - site.equipment.p2p_link.loss_fraction))
-    supply = h.pv_offer_kw + h.battery_offer_kw
-    demand = h.ask_kw
-    battery = site.equipment.battery
-    ask = battery_ask_per_kwh(floor, battery.round_trip_efficiency, battery.capex_per_kwh,
-                              battery.cycle_life, battery.depth_of_discharge)
-    return settle(site.p2p.pricing, h.export_kw, h.import_kw, ceiling, floor,
-                  supply_kwh=supply, demand_kwh=demand, battery_supply_kwh=h.battery_offer_kw,
-                  loss_fraction=site.equipment.p2p_link.loss_fraction,
-                  fixed_price_per_kwh=site.p2p.fixed_price_per_kwh, battery_ask=ask, groups=group_of_home)

@@ -64,11 +64,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 import scipy.sparse as sp
 
-from ..economics.cashflow import CostInputs, Operation, build_cash_flows
-from .design import per_home
-from .loads import Loads
-from .schema import Site
-from .solar import SolarResult
+from ...economics.cashflow import CostInputs, Operation, build_cash_flows
+from ..design import per_home
+from ..resource.loads import Loads
+from ..resource.solar import SolarResult
+from ..site.schema import Site
 
 __all__ = ["LPBound", "UnitCosts", "unit_costs", "npc_lower_bound", "standalone_lower_bound"]
 

@@ -35,16 +35,13 @@ import numpy as np
 import pandas as pd
 import pvlib
 
-from .errors import DataFileError, Problem
+from ..calendar import CANONICAL_YEAR, HOURS_PER_YEAR
+from ..errors import DataFileError, Problem
 from .textfile import (NON_ISO_HINT, SUBHOURLY_STEPS_MIN, hour_stamps_inside_the_hour, leap_day_gaps, local_time,
                        read_text, split_csv, time_steps_min)
 
 #: Files larger than this are refused before being read [bytes].
 MAX_WEATHER_FILE_BYTES = 50_000_000
-#: The canonical year all weather is moved to (non-leap).
-CANONICAL_YEAR = 2023
-#: Hours in the canonical year.
-HOURS_PER_YEAR = 8760
 #: Small negative irradiance (sensor night offset) clipped to zero [W/m2].
 NEGATIVE_IRRADIANCE_TOLERANCE_W_M2 = 5.0
 #: Above this, an hourly irradiance is not physical (solar constant 1361 W/m2 plus

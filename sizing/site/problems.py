@@ -1,126 +1,28 @@
-"""Reading a site file: YAML (safe), schema validation, data-file checks.
+"""pydantic's validation errors in the words of the site file: key path, unit, range and fix.
 
-:func:`load_site` is the boundary: it returns a validated :class:`Site` or raises one
-:class:`SiteError` listing *every* problem found — YAML syntax, unknown keys (with a
-"did you mean"), missing keys, out-of-range values, cross-field rules and malformed
-data files — each with file, key path, value, what was expected and how to fix it.
+:func:`problem_from` turns one pydantic error into a
+:class:`~p2p_size.sizing.errors.Problem`: unknown keys get a "did you mean",
+out-of-range values the allowed interval in the field's unit (and a percent hint for
+fractions), union tags the allowed kinds, and the schema's own rules their message and fix.
 """
 from __future__ import annotations
 
 import difflib
+import types
 import typing
-from pathlib import Path
 from typing import Any, Iterable
 
-import yaml
-from pydantic import BaseModel, ValidationError
+from pydantic import BaseModel
 
-from .errors import DataFileError, P2PSizeError, Problem, SiteError
+from ..errors import Problem
 from .schema import Site
 
-MAX_SITE_FILE_BYTES = 1_000_000
-MAX_YAML_NODES = 200_000
-
-
-# --------------------------------------------------------------------------- YAML
-class _StrictSafeLoader(yaml.SafeLoader):
-    """SafeLoader that refuses duplicate keys and bounds alias expansion."""
-
-    def __init__(self, stream):
-        super().__init__(stream)
-        self._nodes_built = 0
-
-    def construct_object(self, node, deep=False):
-        self._nodes_built += 1
-        if self._nodes_built > MAX_YAML_NODES:
-            raise yaml.constructor.ConstructorError(
-                None, None, f"the document expands to more than {MAX_YAML_NODES:,} values (alias bomb?)", node.start_mark
-            )
-        return super().construct_object(node, deep=deep)
-
-    def construct_mapping(self, node, deep=False):
-        if isinstance(node, yaml.MappingNode):
-            seen: dict[Any, Any] = {}
-            for key_node, _ in node.value:
-                key = self.construct_object(key_node, deep=deep)
-                try:
-                    hash(key)
-                except TypeError:
-                    continue  # the base class reports unhashable keys
-                if key in seen:
-                    raise yaml.constructor.ConstructorError(
-                        "while reading a mapping",
-                        node.start_mark,
-                        f"duplicate key {key!r} (first at line {seen[key].line + 1})",
-                        key_node.start_mark,
-                    )
-                seen[key] = key_node.start_mark
-        return super().construct_mapping(node, deep=deep)
-
-
-def read_yaml(path: Path) -> dict:
-    """Parse a site file safely; raise :class:`SiteError` on any YAML problem."""
-    file = str(path)
-    if not path.exists():
-        raise SiteError(Problem(file, "", "site file not found", "check the path (relative to where you run p2p-size)"))
-    if path.is_dir():
-        raise SiteError(Problem(file, "", "is a folder, not a site file", "name the .yaml file inside it"))
-    size = path.stat().st_size
-    if size > MAX_SITE_FILE_BYTES:
-        raise SiteError(
-            Problem(file, "", f"site file is {size:,} bytes; at most {MAX_SITE_FILE_BYTES:,} are accepted",
-                    "put large data (weather, load profiles) in CSV files named by the site file")
-        )
-    raw = path.read_bytes()
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw.count(b"\n", 0, exc.start) + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise SiteError(
-            Problem(file, f"line {line}, column {column}",
-                    f"not UTF-8 text: byte 0x{raw[exc.start]:02x} cannot be decoded",
-                    "save the file as UTF-8 (most editors offer it under 'Save as' / 'Encoding')")
-        ) from None
-    try:
-        data = yaml.load(text, Loader=_StrictSafeLoader)  # noqa: S506 - a SafeLoader subclass
-    except yaml.MarkedYAMLError as exc:
-        raise SiteError(_yaml_problem(exc, file)) from None
-    except yaml.YAMLError as exc:
-        raise SiteError(Problem(file, "", f"YAML error: {exc}", "fix the YAML syntax")) from None
-    if data is None:
-        raise SiteError(Problem(file, "", "the file is empty", "run `p2p-size init` for a starter site file"))
-    if not isinstance(data, dict):
-        raise SiteError(
-            Problem(file, "", f"the document must be a mapping of keys (name:, location:, ...), got a {type(data).__name__}",
-                    "run `p2p-size init` for a starter site file")
-        )
-    return data
-
-
-def _yaml_problem(exc: yaml.MarkedYAMLError, file: str) -> Problem:
-    """One YAML syntax problem: where it was noticed, what, and where its context began."""
-    mark = exc.problem_mark or exc.context_mark
-    where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-    msg = exc.problem or exc.context or "malformed YAML"
-    started = exc.context_mark
-    if exc.context and exc.problem and started is not None and started is not mark and "duplicate key" not in msg:
-        msg += f" ({exc.context} that starts at line {started.line + 1}, column {started.column + 1})"
-    fix = "fix the YAML syntax at that line (indentation, quotes, colons)"
-    if "duplicate key" in msg:
-        fix = "keep one of the two entries; a key may appear once per section"
-    elif "'\\t'" in msg:
-        fix = "indent with spaces, not tabs"
-    return Problem(file, where, f"YAML error: {msg}", fix)
-
-
-# --------------------------------------------------------------------------- pydantic -> problems
 def _unwrap(annotation) -> list[type]:
     """Model classes reachable from an annotation (through Optional, list, Union, Annotated)."""
     origin = typing.get_origin(annotation)
     if origin is typing.Annotated:
         return _unwrap(typing.get_args(annotation)[0])
-    if origin in (list, tuple, typing.Union, getattr(__import__("types"), "UnionType", None), dict):
+    if origin in (list, tuple, typing.Union, types.UnionType, dict):
         out = []
         for a in typing.get_args(annotation):
             out += _unwrap(a)
@@ -213,7 +115,7 @@ def _tags(loc: tuple) -> list[str]:
     return [m.model_fields["kind"].default for m in _unwrap(field.annotation) if "kind" in m.model_fields]
 
 
-def _problem_from(err: dict, file: str) -> Problem:
+def problem_from(err: dict, file: str) -> Problem:
     loc = tuple(err["loc"])
     kind = err["type"]
     ctx = err.get("ctx", {}) or {}
@@ -313,112 +215,3 @@ def _model_for(loc: tuple):
         model = c[0] if len(c) == 1 else (c or None)
     return model if isinstance(model, type) else None
 
-
-def validate_data(data: dict, file: str) -> Site:
-    """Validate a parsed mapping against the schema; raise one SiteError with every problem."""
-    try:
-        return Site.model_validate(data)
-    except ValidationError as exc:
-        problems = [_problem_from(e, file) for e in exc.errors(include_url=False)]
-        raise SiteError(problems) from None
-
-
-# --------------------------------------------------------------------------- data files
-def data_files(data: dict) -> list[tuple[str, str]]:
-    """(key path, relative path) of every data file a parsed site mapping names."""
-    files = []
-    solar = data.get("solar")
-    if isinstance(solar, dict) and isinstance(solar.get("tmy_file"), str):
-        files.append(("solar.tmy_file", solar["tmy_file"]))
-    groups = data.get("households")
-    for i, g in enumerate(groups if isinstance(groups, list) else []):
-        if isinstance(g, dict) and isinstance(g.get("load_profile_file"), str):
-            files.append((f"households[{i}].load_profile_file", g["load_profile_file"]))
-    return files
-
-
-def check_data_files(files: list[tuple[str, str]], base_dir: Path, file: str,
-                     allow_outside_paths: bool = False, parsed: dict | None = None) -> list[Problem]:
-    """Every problem with the data files a site names (existence, location, content).
-
-    Parameters
-    ----------
-    files : list of (key path, path as written)
-    base_dir : Path — the site file's folder, which relative paths resolve against
-    file : str — the site file, for messages
-    allow_outside_paths : bool — accept files outside ``base_dir``
-    parsed : dict, optional — receives key -> parsed content of each good file
-    """
-    from .loads import read_load_profile
-    from .weather import read_weather
-
-    problems: list[Problem] = []
-    base = Path(base_dir).resolve()
-    for key, rel in files:
-        path = Path(rel).expanduser()
-        path = path if path.is_absolute() else base / path
-        if not allow_outside_paths:
-            real = path.resolve()
-            if base != real and base not in real.parents:
-                problems.append(Problem(file, key, f"data file {rel!r} lies outside the site file's folder ({base})",
-                                        "move the file next to the site file, or pass --allow-outside-paths", rel))
-                continue
-        if not path.exists():
-            problems.append(Problem(file, key, f"data file not found: {path}",
-                                    "check the path; relative paths are relative to the site file's folder", rel))
-            continue
-        if not path.is_file():
-            problems.append(Problem(file, key, f"not a file: {path}", "name a CSV/EPW/JSON file", rel))
-            continue
-        reader = read_weather if key == "solar.tmy_file" else read_load_profile
-        try:
-            content = reader(path, key=key)
-        except DataFileError as exc:
-            problems += exc.problems
-        else:
-            if parsed is not None:
-                parsed[key] = content
-    return problems
-
-
-def load_site(path: str | Path, *, check_files: bool = True, allow_outside_paths: bool = False) -> Site:
-    """Read and validate a site file and its data files.
-
-    Parameters
-    ----------
-    path : str or Path
-        The site file (YAML).
-    check_files : bool
-        Also open and check every data file it names.
-    allow_outside_paths : bool
-        Accept data files outside the site file's folder.
-
-    Returns
-    -------
-    Site
-        The validated site, with ``base_dir`` set to the file's folder.
-
-    Raises
-    ------
-    SiteError
-        With every problem found, not just the first.
-    """
-    path = Path(path)
-    file = str(path)
-    data = read_yaml(path)
-    base = path.resolve().parent
-    parsed: dict = {}
-    problems = check_data_files(data_files(data), base, file, allow_outside_paths, parsed) if check_files else []
-    try:
-        site = validate_data(data, file)
-    except SiteError as exc:  # report the data files' problems in the same breath
-        raise SiteError(exc.problems + problems) from None
-    if problems:
-        raise SiteError(problems)
-    site._base_dir = base
-    site._source_file = path.resolve()
-    site._parsed.update(parsed)
-    return site
-
-
-__all__ = ["load_site", "read_yaml", "validate_data", "data_files", "check_data_files", "P2PSizeError"]

@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .errors import DataFileError, Problem
+from ..errors import DataFileError, Problem
 
 #: Leading bytes of an Excel workbook: .xlsx (a zip archive) and .xls (OLE2).
 _SPREADSHEET_MAGIC = (b"PK\x03\x04", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1")

@@ -19,16 +19,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..economics.cashflow import CostInputs, Operation, build_cash_flows, cash_flows_for
-from .design import Design, rule_of_thumb_design
-from .loads import Loads
+from ...economics.cashflow import CostInputs, Operation, build_cash_flows, cash_flows_for
+from ..design import Design
+from ..dispatch import dispatch_inputs, simulate, simulate_site
+from ..resource.loads import Loads
+from ..resource.solar import SolarResult
+from ..site.schema import Site
+from .designs import rule_of_thumb_design
 from .lp_bound import LPBound, npc_lower_bound
 from .optimize import optimize_design, standalone_design
-from .schema import Site
-from .simulate import simulate_site
-from .dispatch import simulate
-from .simulate import dispatch_inputs
-from .solar import SolarResult
 
 __all__ = ["alternatives", "lower_bound_summary", "minigrid_design"]
 

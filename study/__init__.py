@@ -1,0 +1,1 @@
+"""One village end to end and many in a batch: the study layer above sizing and economics."""
