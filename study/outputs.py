@@ -39,9 +39,10 @@ def staged_outputs(out_dir: Path) -> Iterator[Path]:
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    stage = Path(tempfile.mkdtemp(prefix=".p2p-size-staging-", dir=out_dir))
-    complete = False
+    stage, complete = None, False
     try:
+        with _signals_held():  # a signal that lands as the folder is made is delivered inside the try
+            stage = Path(tempfile.mkdtemp(prefix=".p2p-size-staging-", dir=out_dir))
         yield stage
         complete = True
     finally:
@@ -54,7 +55,8 @@ def staged_outputs(out_dir: Path) -> Iterator[Path]:
                             target.parent.mkdir(parents=True, exist_ok=True)
                             os.replace(path, target)
             finally:
-                shutil.rmtree(stage, ignore_errors=True)
+                if stage is not None:
+                    shutil.rmtree(stage, ignore_errors=True)
 
 
 _HELD = {signal.SIGINT, signal.SIGTERM}
