@@ -8,7 +8,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from ..study.batch import RANKINGS, BatchObserver, BatchResult, Outcome
-from ..study.batch.comparison import _value
+from ..study.summary import StudySummary
 
 
 def _fmt(value, spec: str, unit: str = "") -> str:
@@ -17,43 +17,39 @@ def _fmt(value, spec: str, unit: str = "") -> str:
     return f"{value:{spec}}{unit}"
 
 
-def print_summary(summary: dict, out_dir: Path, formats, console: Console) -> None:
-    energy, sizing = summary["energy"], summary["sizing"]
-    cur = summary["currency"]
-    table = Table(title=f"{summary['site']} — {summary['n_homes']} homes", show_header=False, title_justify="left")
+def print_summary(summary: StudySummary, out_dir: Path, formats, console: Console) -> None:
+    """The short table a run ends with, its load notes, and where its files are."""
+    energy, sizing, econ, cur = summary.energy, summary.sizing, summary.economics, summary.currency
+    table = Table(title=f"{summary.site} — {summary.n_homes} homes", show_header=False, title_justify="left")
     table.add_column(style="bold")
     table.add_column(justify="right")
-    table.add_row("sizing", sizing["method"])
+    table.add_row("sizing", sizing.method)
     table.add_row("PV / battery / diesel",
-                  f"{sizing['pv_kwp_total']:.1f} kWp / {sizing['battery_kwh_total']:.1f} kWh / {sizing['diesel_kw_total']:.1f} kW")
-    table.add_row("load served", f"{energy['served_kwh']:,.0f} of {energy['load_kwh']:,.0f} kWh/yr")
-    table.add_row("unmet load", f"{100 * energy['unmet_fraction']:.2f} %")
-    table.add_row("renewable fraction", f"{100 * energy['renewable_fraction']:.1f} %")
-    table.add_row("P2P traded", f"{energy['p2p_traded_kwh']:,.0f} kWh/yr")
-    econ = summary.get("economics")
-    if econ:
-        table.add_row("capital / NPC", f"{econ['capex']:,.0f} / {econ['npc']:,.0f} {cur}")
-        sa = (summary.get("alternatives") or {}).get("standalone")
-        if sa and summary.get("p2p_enabled", True) and sa.get("capex") is not None:
-            table.add_row("  standalone systems instead", f"{sa['capex']:,.0f} / {sa['npc']:,.0f} {cur}")
-        table.add_row("LCOE", _fmt(econ.get("lcoe_per_kwh"), ".3f", f" {cur}/kWh"))
-        pb = econ.get("discounted_payback_years")
-        table.add_row("discounted payback", "not within project life" if pb is None else f"{pb:.1f} years")
-    aff = summary.get("affordability")
-    if aff and aff.get("share_households_affordable") is not None:
-        table.add_row("households who can afford it", f"{100 * aff['share_households_affordable']:.0f} %")
-    co2 = summary.get("co2")
-    if co2 and co2.get("avoided_annual_t") is not None:
-        table.add_row("CO2 avoided", f"{co2['avoided_annual_t']:,.1f} t/yr")
+                  f"{sizing.pv_kwp_total:.1f} kWp / {sizing.battery_kwh_total:.1f} kWh / {sizing.diesel_kw_total:.1f} kW")
+    table.add_row("load served", f"{energy.served_kwh:,.0f} of {energy.load_kwh:,.0f} kWh/yr")
+    table.add_row("unmet load", f"{100 * energy.unmet_fraction:.2f} %")
+    table.add_row("renewable fraction", f"{100 * energy.renewable_fraction:.1f} %")
+    table.add_row("P2P traded", f"{energy.p2p_traded_kwh:,.0f} kWh/yr")
+    table.add_row("capital / NPC", f"{_fmt(econ.capex, ',.0f')} / {_fmt(econ.npc, ',.0f')} {cur}")
+    sa = summary.alternatives.standalone
+    if summary.p2p_enabled and sa.capex is not None:
+        table.add_row("  standalone systems instead", f"{sa.capex:,.0f} / {_fmt(sa.npc, ',.0f')} {cur}")
+    table.add_row("LCOE", _fmt(econ.lcoe_per_kwh, ".3f", f" {cur}/kWh"))
+    pb = econ.discounted_payback_years
+    table.add_row("discounted payback", "not within project life" if pb is None else f"{pb:.1f} years")
+    share = summary.affordability.share_households_affordable
+    if share is not None:
+        table.add_row("households who can afford it", f"{100 * share:.0f} %")
+    if summary.co2.avoided_annual_t is not None:
+        table.add_row("CO2 avoided", f"{summary.co2.avoided_annual_t:,.1f} t/yr")
     console.print(table)
-    for note in (summary.get("loads") or {}).get("notes", []):
+    for note in summary.loads.notes:
         console.print(f"note (loads): {note}", style="yellow", soft_wrap=True, highlight=False, markup=False)
     out_dir = Path(out_dir)
     for name in ["report.html" if "html" in formats else None, "report.pdf" if "pdf" in formats else None,
                  "summary.json", "homes.csv"]:
         if name:
             console.print(f"  {out_dir / name}", soft_wrap=True, highlight=False)
-
 
 
 class BatchProgress(BatchObserver):
@@ -90,7 +86,7 @@ class BatchProgress(BatchObserver):
 
 
 def print_batch_result(result: BatchResult, console: Console, top: int = 10) -> None:
-    (section, key), _, words = RANKINGS[result.rank_by]
+    _, _, words = RANKINGS[result.rank_by]
     good = [o for o in result.outcomes if o.ok]
     table = Table(title=f"{len(good)} of {len(result.outcomes)} villages ranked by {words}", title_justify="left")
     for col, justify in (("#", "right"), ("village", "left"), ("homes", "right"), ("LCOE /kWh", "right"),
@@ -103,10 +99,10 @@ def print_batch_result(result: BatchResult, console: Console, top: int = 10) -> 
 
     for k, o in enumerate(good[:top], 1):
         s = o.summary
-        table.add_row(str(k), o.village.slug + (" (unchanged)" if o.resumed else ""), f(_value(s, None, "n_homes"), "d"),
-                      f(_value(s, "economics", "lcoe_per_kwh"), ".3f"), f(_value(s, "economics", "simple_payback_years"), ".1f"),
-                      f(_value(s, "affordability", "share_households_affordable"), ".0%"),
-                      f(_value(s, "co2", "avoided_annual_t"), ",.1f"), f(_value(s, "energy", "unmet_fraction"), ".2%"))
+        table.add_row(str(k), o.village.slug + (" (unchanged)" if o.resumed else ""), f(s.n_homes, "d"),
+                      f(s.economics.lcoe_per_kwh, ".3f"), f(s.economics.simple_payback_years, ".1f"),
+                      f(s.affordability.share_households_affordable, ".0%"),
+                      f(s.co2.avoided_annual_t, ",.1f"), f(s.energy.unmet_fraction, ".2%"))
     if len(good) > top:
         table.add_row("…", f"{len(good) - top} more in comparison.csv", "", "", "", "", "", "")
     console.print(table)

@@ -115,35 +115,54 @@ def genset_fuel(load_kw, rating_kw, fuel_intercept_l_per_h_per_kw: float, fuel_s
     return fuel.sum(axis=0), running.sum(axis=0).astype(float)
 
 
-_FUEL_MEMO: list = []   # the last (load array, parameters, result) of _baseline_fuel
+@dataclass(frozen=True)
+class GensetUse:
+    """Today's household gensets over the simulated year, annualised to 8760 h.
+
+    Attributes
+    ----------
+    rating_kw : ndarray (N,) — each home's genset [kW]
+    fuel_l : ndarray (N,) — fuel burnt per year [L/year]
+    running_hours : ndarray (N,) — hours run per year [h/year]
+    """
+
+    rating_kw: np.ndarray
+    fuel_l: np.ndarray
+    running_hours: np.ndarray
 
 
-def _baseline_fuel(load: np.ndarray, rating: np.ndarray, f0: float, f1: float, min_load_ratio: float,
-                   hours_per_day: float) -> tuple[np.ndarray, np.ndarray]:
-    """:func:`genset_fuel` in each day's running hours, remembered for the same load array:
-    a run's sensitivity cases price the same baseline a dozen times (40 ms each at 125 homes)."""
-    key = (rating.tobytes(), f0, f1, min_load_ratio, hours_per_day)
-    last = _FUEL_MEMO[-1] if _FUEL_MEMO else None   # read once: a threaded Dask worker may replace it
-    if last is not None and last[0] is load and last[1] == key:
-        return last[2]
-    result = genset_fuel(load, rating, f0, f1, min_load_ratio, run_mask=evening_hours_mask(load, hours_per_day))
-    _FUEL_MEMO[:] = [(load, key, result)]
-    return result
+def household_genset_use(load_kw, rating_kw, fuel_intercept_l_per_h_per_kw: float, fuel_slope_l_per_kwh: float,
+                         min_load_ratio: float, hours_per_day: float = 24.0) -> GensetUse:
+    """How today's household gensets run: in each day's ``hours_per_day`` highest-load hours
+    (:func:`evening_hours_mask`; household gensets rarely run around the clock), following
+    their home's load (:func:`genset_fuel`).
+
+    Parameters
+    ----------
+    load_kw : ndarray (T, N) — hourly load per home [kW] (annualised by 8760/T)
+    rating_kw : ndarray (N,) — each home's genset today [kW]
+    fuel_intercept_l_per_h_per_kw, fuel_slope_l_per_kwh, min_load_ratio : float — fuel curve, see :func:`genset_fuel`
+    hours_per_day : float — hours a day the gensets run
+
+    Returns
+    -------
+    GensetUse
+    """
+    load = np.asarray(load_kw, dtype=float)
+    scale = HOURS_PER_YEAR / load.shape[0]
+    rating = np.broadcast_to(np.asarray(rating_kw, dtype=float), load.shape[1:]).copy()
+    fuel_l, hours = genset_fuel(load, rating, fuel_intercept_l_per_h_per_kw, fuel_slope_l_per_kwh, min_load_ratio,
+                                run_mask=evening_hours_mask(load, hours_per_day))
+    return GensetUse(rating, fuel_l * scale, hours * scale)
 
 
-def diesel_baseline(costs: CostInputs, load_kw, rating_kw, fuel_intercept_l_per_h_per_kw: float,
-                    fuel_slope_l_per_kwh: float, min_load_ratio: float,
-                    hours_per_day: float = 24.0) -> BaselineCosts:
-    """Diesel baseline: every home already runs its own genset.
+def diesel_baseline(costs: CostInputs, use: GensetUse) -> BaselineCosts:
+    """Diesel baseline: every home already runs its own genset, as ``use`` says.
 
     Parameters
     ----------
     costs : CostInputs — fuel price, genset price, O&M, life in hours, project terms
-    load_kw : ndarray (T, N) — hourly load per home [kW] (annualised by 8760/T)
-    rating_kw : ndarray (N,) — each home's genset today [kW]
-    fuel_intercept_l_per_h_per_kw, fuel_slope_l_per_kwh, min_load_ratio : float — fuel curve, see :func:`genset_fuel`
-    hours_per_day : float — hours a day the gensets run today, in each day's highest-load
-        hours (:func:`evening_hours_mask`); household gensets rarely run around the clock
+    use : GensetUse — the gensets' ratings, fuel and running hours (:func:`household_genset_use`)
 
     Returns
     -------
@@ -152,22 +171,17 @@ def diesel_baseline(costs: CostInputs, load_kw, rating_kw, fuel_intercept_l_per_
     Notes
     -----
     The genset is already owned (no capital at year 0); per year it costs fuel × price
-    plus ``om_per_hour × R × running hours``; it is replaced at the end of its life
-    ``lifetime_hours / running hours per year`` at ``capex_per_kw × R`` and the last
+    plus ``om_per_kw_running_hour × R × running hours``; it is replaced at the end of its
+    life ``lifetime_hours / running hours per year`` at ``capex_per_kw × R`` and the last
     replacement's remaining life is salvaged at year Y, as for the project's gensets.
     """
-    load = np.asarray(load_kw, dtype=float)
-    scale = HOURS_PER_YEAR / load.shape[0]
-    rating = np.broadcast_to(np.asarray(rating_kw, dtype=float), load.shape[1:]).copy()
-    fuel_l, hours = _baseline_fuel(load, rating, fuel_intercept_l_per_h_per_kw, fuel_slope_l_per_kwh, min_load_ratio,
-                                   hours_per_day)
-    fuel_l, hours = fuel_l * scale, hours * scale
+    rating, fuel_l, hours = use.rating_kw, use.fuel_l, use.running_hours
     Y = int(costs.project_years)
-    cost = np.zeros((load.shape[1], Y + 1))
+    cost = np.zeros((rating.size, Y + 1))
     cost[:, 1:] = (fuel_l * costs.fuel_price_per_litre + costs.diesel_om_per_hour_per_kw * rating * hours)[:, None]
     life = genset_life_years(costs.diesel_lifetime_hours, hours)
     price = costs.diesel_capex_per_kw * rating
     cost += price[:, None] * replacement_schedule(life, Y)
     replaced = units_bought(life, Y) >= 2
     cost[:, -1] -= np.where(replaced, price * remaining_life_fraction(life, Y), 0.0)
-    return BaselineCosts("diesel", cost, np.zeros(load.shape[1]), fuel_l, rating)
+    return BaselineCosts("diesel", cost, np.zeros(rating.size), fuel_l, rating)

@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Callable, Optional
 
-import numpy as np
 import pandas as pd
 
 from .cashflow import CostInputs
@@ -89,17 +88,18 @@ def scaled_costs(costs: CostInputs, multipliers: dict) -> CostInputs:
     return replace(costs, **changes)
 
 
-def economics_evaluator(site, design, sim, loads, p2p: bool, settlement=None,
-                        resimulate: Optional[Callable[[float], tuple]] = None) -> Evaluator:
+def economics_evaluator(site, design, sim, loads, p2p: bool, p2p_income=None,
+                        resimulate: Optional[Callable[[float], tuple]] = None, genset_use=None) -> Evaluator:
     """An ``evaluate(multipliers)`` for :func:`tornado` built on :func:`evaluate_economics`.
 
     Parameters
     ----------
-    site, design, sim, loads, p2p, settlement
-        As for :func:`~p2p_size.economics.evaluate.evaluate_economics`.
+    site, design, sim, loads, p2p, p2p_income, genset_use
+        As for :func:`~p2p_size.economics.evaluate.evaluate_economics` (``genset_use``, today's
+        household gensets on the base load, serves every price case).
     resimulate : callable, optional
-        ``resimulate(load_scale) -> (sim, loads, settlement)`` re-runs the year with every
-        home's load scaled (the pipeline's job). Without it, a ``load_scale`` other
+        ``resimulate(load_scale) -> (sim, loads, p2p_income)`` re-runs the year with every
+        home's load scaled (the study's job). Without it, a ``load_scale`` other
         than 1 gives ``(nan, nan)``.
 
     Returns
@@ -113,27 +113,23 @@ def economics_evaluator(site, design, sim, loads, p2p: bool, settlement=None,
     base_costs = CostInputs.from_site(site)
 
     def evaluate(multipliers: dict) -> tuple[float, float]:
-        s, ld, st = sim, loads, settlement
+        s, ld, income, use = sim, loads, p2p_income, genset_use
         scale = float(multipliers.get(LOAD_PARAMETER, 1.0))
         if scale != 1.0:
             if resimulate is None:
                 return float("nan"), float("nan")
-            s, ld, st = resimulate(scale)
-        econ = evaluate_economics(site, design, s, ld, p2p, st, costs=scaled_costs(base_costs, multipliers))
+            s, ld, income = resimulate(scale)
+            use = None          # another load: today's gensets run otherwise
+        econ = evaluate_economics(site, design, s, ld, p2p, income, costs=scaled_costs(base_costs, multipliers),
+                                  genset_use=use)
         return econ.cash_flows.lcoe_per_kwh, econ.payback.village_discounted_payback_years
 
     return evaluate
 
 
-def sensitivity(site, design, sim, loads, p2p: bool, settlement=None, resimulate=None,
-                fraction: float = 0.25) -> pd.DataFrame:
+def sensitivity(site, design, sim, loads, p2p: bool, p2p_income=None, resimulate=None,
+                fraction: float = 0.25, genset_use=None) -> pd.DataFrame:
     """Tornado data for the diesel price, PV capex, battery capex, discount rate and load
     (see :func:`tornado`); the load row is NaN without ``resimulate``."""
-    evaluate = economics_evaluator(site, design, sim, loads, p2p, settlement, resimulate)
+    evaluate = economics_evaluator(site, design, sim, loads, p2p, p2p_income, resimulate, genset_use)
     return tornado(evaluate, PARAMETERS, fraction)
-
-
-def tornado_records(df: pd.DataFrame) -> list[dict]:
-    """Tornado rows as JSON-safe dicts (NaN → None)."""
-    return [{k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in row.items()}
-            for row in df.to_dict(orient="records")]

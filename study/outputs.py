@@ -90,16 +90,6 @@ def write_text_atomic(path: Path, text: str) -> None:
 FORMATS = ("html", "pdf")
 
 
-def _json_default(obj):
-    import numpy as np
-
-    if isinstance(obj, np.generic):
-        return obj.item()
-    if isinstance(obj, np.ndarray):
-        return obj.tolist()
-    raise TypeError(f"not JSON serialisable: {type(obj).__name__}")
-
-
 def write_hourly(result, folder: Path) -> Path:
     """Write the hourly series of every home to ``hourly.parquet``.
 
@@ -128,14 +118,13 @@ def write_results(result, out_dir: Path, formats: Sequence[str] = FORMATS,
                   on_step: Optional[Callable[[str], None]] = None) -> None:
     """Write ``summary.json``, ``homes.csv``, the hourly series and the reports of ``result``
     into ``out_dir`` atomically (all or nothing, see :func:`staged_outputs`)."""
-    import json
-
     from ..templates.render import render_html, render_pdf, report_context
+    from .summary import homes_table, summary_json
 
     step = on_step or (lambda name: None)
     with staged_outputs(out_dir) as stage:
-        (stage / "summary.json").write_text(json.dumps(result.summary, indent=2, allow_nan=False, default=_json_default), encoding="utf-8")
-        result.homes.to_csv(stage / "homes.csv", index=False)
+        (stage / "summary.json").write_text(summary_json(result.summary), encoding="utf-8")
+        homes_table(result.summary).to_csv(stage / "homes.csv", index=False)
         write_hourly(result, stage)
         report = report_context(result)  # one context for both: they cannot disagree
         if "html" in formats:

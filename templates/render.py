@@ -60,12 +60,12 @@ def render_pdf(result, path: Path, context: dict | None = None) -> Path:
 
 
 @_old_objects_frozen
-def render_comparison_html(rows: list[dict], context: dict | None = None) -> str:
+def render_comparison_html(rows, context: dict | None = None) -> str:
     """The batch comparison report as self-contained HTML."""
     return _render("comparison.html.j2", context or comparison_context(rows), "screen")
 
 
 @_old_objects_frozen
-def render_comparison_pdf(rows: list[dict], path: Path, context: dict | None = None) -> Path:
+def render_comparison_pdf(rows, path: Path, context: dict | None = None) -> Path:
     """The batch comparison report as PDF (same context; only ``data:`` URIs fetched)."""
     return _write_pdf(_render("comparison.html.j2", context or comparison_context(rows), "print"), path)

@@ -28,7 +28,7 @@ def report_context(result) -> dict:
     """Everything the templates show, computed once (numbers, strings and SVG charts)."""
 
     s, site, sim, design, loads, econ = result.summary, result.site, result.sim, result.design, result.loads, result.econ
-    e, cur = s["energy"], site.currency
+    e, cur = s.energy, site.currency
     target = site.sizing.max_unmet_fraction
     month, hod, season = hour_calendar(loads.load_kw.shape[0])
     h = sim.hourly
@@ -42,41 +42,41 @@ def report_context(result) -> dict:
         served_series["diesel"] = diesel_v
     served_series["unmet"] = unmet_v
     curves = {"load": load_v, "PV available": h.pv_kw.sum(axis=1)}
-    if s["p2p_enabled"]:
+    if s.p2p_enabled:
         curves["P2P traded"] = h.export_kw.sum(axis=1)
 
-    v = {**s["verdict"], "css": VERDICT_CSS[s["verdict"]["status"]]}
-    ec, af, co2 = s["economics"], s["affordability"], s["co2"]
+    v = {"status": s.verdict.status, "reason": s.verdict.reason, "css": VERDICT_CSS[s.verdict.status]}
+    ec, af, co2 = s.economics, s.affordability, s.co2
     key_figures = [
-        {"value": fmt_lcoe(ec["lcoe_per_kwh"], cur), "label": "levelised cost of electricity (LCOE)"},
-        {"value": fmt_years(ec["simple_payback_years"]), "label": "payback against today's spending (simple)"},
-        {"value": fmt_pct(af["share_households_affordable"]),
-         "label": f"households that can afford the tariff (bill ≤ {100 * af['threshold']:g} % of income)"},
-        {"value": f"{fmt_t(co2['avoided_annual_t'])}/yr", "label": "CO2 avoided per year"},
-        {"value": fmt_pct(e["unmet_fraction"], 2), "label": f"unmet load, village (worst home {fmt_pct(e['max_home_unmet_fraction'], 2)}; target ≤ {100 * target:g} %)"},
+        {"value": fmt_lcoe(ec.lcoe_per_kwh, cur), "label": "levelised cost of electricity (LCOE)"},
+        {"value": fmt_years(ec.simple_payback_years), "label": "payback against today's spending (simple)"},
+        {"value": fmt_pct(af.share_households_affordable),
+         "label": f"households that can afford the tariff (bill ≤ {100 * af.threshold:g} % of income)"},
+        {"value": f"{fmt_t(co2.avoided_annual_t)}/yr", "label": "CO2 avoided per year"},
+        {"value": fmt_pct(e.unmet_fraction, 2), "label": f"unmet load, village (worst home {fmt_pct(e.max_home_unmet_fraction, 2)}; target ≤ {100 * target:g} %)"},
     ]
     facts = [
-        ("homes", f"{s['n_homes']:,} in {len(site.households)} household group{'s' if len(site.households) > 1 else ''}"),
-        ("installed", f"{s['sizing']['pv_kwp_total']:,.1f} kWp PV, {s['sizing']['battery_kwh_total']:,.1f} kWh battery, "
-                      f"{s['sizing']['diesel_kw_total']:,.1f} kW diesel"),
-        ("capital cost", fmt_money(ec["capex"], cur)),
-        ("net present cost", f"{fmt_money(ec['npc'], cur)} over {site.economics.project_years} years"),
-        ("discounted payback / IRR", f"{fmt_years(ec['discounted_payback_years'])} / "
-                                     f"{fmt_pct(ec['irr']) if _finite(ec['irr']) else 'none'}"),
-        ("tariff", f"{fmt_lcoe(af['tariff_per_kwh'], cur)} ({econ.tariff_kind.replace('_', '-')})"
+        ("homes", f"{s.n_homes:,} in {len(site.households)} household group{'s' if len(site.households) > 1 else ''}"),
+        ("installed", f"{s.sizing.pv_kwp_total:,.1f} kWp PV, {s.sizing.battery_kwh_total:,.1f} kWh battery, "
+                      f"{s.sizing.diesel_kw_total:,.1f} kW diesel"),
+        ("capital cost", fmt_money(ec.capex, cur)),
+        ("net present cost", f"{fmt_money(ec.npc, cur)} over {site.economics.project_years} years"),
+        ("discounted payback / IRR", f"{fmt_years(ec.discounted_payback_years)} / "
+                                     f"{fmt_pct(ec.irr) if _finite(ec.irr) else 'none'}"),
+        ("tariff", f"{fmt_lcoe(af.tariff_per_kwh, cur)} ({econ.tariff_kind.replace('_', '-')})"
                    + (f" + {econ.connection_fee_month:g} {cur}/month" if econ.connection_fee_month else "")),
-        ("subsidy needed", f"{fmt_money(af['subsidy_per_month_total'], cur)} per month in total"),
-        ("today's cost of energy service", fmt_lcoe(s["baseline"]["cost_per_kwh"], cur) + f" ({site.economics.baseline.kind} baseline)"),
-        ("renewable fraction", fmt_pct(e["renewable_fraction"], 0)),
-        ("P2P traded", f"{e['p2p_traded_kwh']:,.0f} kWh/yr" + (f", {s['p2p']['money_traded_per_year']:,.0f} {cur}/yr changing hands"
-                                                           if s["p2p"].get("enabled") else " (sharing off)")),
+        ("subsidy needed", f"{fmt_money(af.subsidy_per_month_total, cur)} per month in total"),
+        ("today's cost of energy service", fmt_lcoe(s.baseline.cost_per_kwh, cur) + f" ({site.economics.baseline.kind} baseline)"),
+        ("renewable fraction", fmt_pct(e.renewable_fraction, 0)),
+        ("P2P traded", f"{e.p2p_traded_kwh:,.0f} kWh/yr" + (f", {s.p2p.money_traded_per_year:,.0f} {cur}/yr changing hands"
+                                                           if s.p2p.enabled else " (sharing off)")),
     ]
 
     ctx = {
         "s": s, "cur": cur, "version": VERSION, "css": css(), "verdict": v, "key_figures": key_figures,
         "facts": facts, "target_pct": f"{100 * target:g}",
         "assumptions": _assumptions(site, s), "sources": [{"topic": k, "text": t} for k, t in site.sources.items()],
-        "groups": _groups(result), "home_rows": _home_rows(result) if s["n_homes"] <= 24 else None,
+        "groups": _groups(result), "home_rows": _home_rows(result) if s.n_homes <= 24 else None,
         "rot": _rot(s), "energy_rows": _energy_rows(e),
         "charts": {
             "monthly": charts.monthly_energy(month, served_series, load_v),
@@ -88,12 +88,12 @@ def report_context(result) -> dict:
     ctx.update(_costs(result))
     ctx.update(_affordability(result))
     ctx["co2_rows"] = [
-        {"name": "today (baseline: " + site.economics.baseline.kind + ")", "value": fmt_t(co2["baseline_annual_t"])},
-        {"name": "with the project", "value": fmt_t(co2["annual_t"])},
-        {"name": "avoided per year", "value": fmt_t(co2["avoided_annual_t"])},
-        {"name": f"avoided over {site.economics.project_years} years", "value": fmt_t(co2["avoided_lifetime_t"])},
+        {"name": "today (baseline: " + site.economics.baseline.kind + ")", "value": fmt_t(co2.baseline_annual_t)},
+        {"name": "with the project", "value": fmt_t(co2.annual_t)},
+        {"name": "avoided per year", "value": fmt_t(co2.avoided_annual_t)},
+        {"name": f"avoided over {site.economics.project_years} years", "value": fmt_t(co2.avoided_lifetime_t)},
     ]
-    ctx["charts"]["co2"] = charts.co2_bars(co2["baseline_annual_t"] or 0.0, co2["annual_t"] or 0.0)
+    ctx["charts"]["co2"] = charts.co2_bars(co2.baseline_annual_t or 0.0, co2.annual_t or 0.0)
     ctx.update(_alternatives(s, cur, target))
     ctx.update(_sensitivity(s, cur))
     ctx.update(_resilience(s, target))
@@ -118,8 +118,8 @@ def _assumptions(site, s) -> list[dict]:
                    else f"fixed {tariff.price_per_kwh:g} {cur}/kWh + {tariff.connection_fee_month:g} {cur}/month")
     rows = [
         ("location", f"{loc.latitude:.3f}°, {loc.longitude:.3f}°, {loc.altitude_m:g} m", ref("location")),
-        ("solar resource", f"{s['solar']['source']}; GHI {s['solar']['annual_ghi_kwh_m2']:,.0f} kWh/m²/yr; "
-                           f"simulated yield {s['solar']['annual_yield_kwh_per_kwp']:,.0f} kWh/kWp/yr", ref("solar")),
+        ("solar resource", f"{s.solar.source}; GHI {s.solar.annual_ghi_kwh_m2:,.0f} kWh/m²/yr; "
+                           f"simulated yield {s.solar.annual_yield_kwh_per_kwp:,.0f} kWh/kWp/yr", ref("solar")),
         ("households", "; ".join(f"{g.name}: {g.count} × income {g.income_per_month:g} {cur}/month" for g in site.households),
          ref("incomes")),
         ("loads", "; ".join(_load_text(g) for g in site.households), ref("loads")),
@@ -133,7 +133,7 @@ def _assumptions(site, s) -> list[dict]:
                    f"life {dsl.lifetime_hours:,.0f} h; fuel {dsl.fuel_price_per_litre:g} {cur}/L; curve "
                    f"{dsl.fuel_intercept_l_per_h_per_kw:g} L/h/kW + {dsl.fuel_slope_l_per_kwh:g} L/kWh; "
                    f"minimum load {dsl.min_load_ratio:g}; smallest genset {dsl.smallest_rating_kw:g} kW", ref("fuel", "costs")),
-        ("P2P link", ("on" if s["p2p_enabled"] else "off") + f"; pricing {site.p2p.pricing.replace('_', ' ')}; "
+        ("P2P link", ("on" if s.p2p_enabled else "off") + f"; pricing {site.p2p.pricing.replace('_', ' ')}; "
                      f"{link.capex_per_home:g} {cur}/home, life {link.lifetime_years:g} yr; losses {link.loss_fraction:g}; "
                      f"cap {link.max_transfer_kw:g} kW per home; price floor {site.p2p.price_floor_per_kwh:g} {cur}/kWh",
          ref("p2p")),
@@ -164,24 +164,30 @@ def _range(values, fmt) -> str:
     return format(lo, fmt) if math.isclose(lo, hi, rel_tol=1e-6, abs_tol=1e-9) else f"{format(lo, fmt)}–{format(hi, fmt)}"
 
 
+def _column(homes, name: str) -> np.ndarray:
+    """One per-home field of the summary's homes as an array (None as NaN)."""
+    return np.array([np.nan if v is None else v for v in (getattr(h, name) for h in homes)], dtype=float)
+
+
 def _groups(result) -> list[dict]:
-    homes, loads = result.homes, result.loads
+    homes, loads = result.summary.homes, result.loads
     out = []
     for k, name in enumerate(loads.group_names):
-        rows = homes[homes["group"] == name]
-        if rows.empty:
+        rows = [h for h in homes if h.group == name]
+        if not rows:
             continue
-        payback = np.array([np.nan if x is None else x for x in rows["simple_payback_years"]], dtype=float)
+        col = lambda field: _column(rows, field)  # noqa: E731
+        payback = col("simple_payback_years")
         out.append({
             "name": name, "colour": charts.group_colour(k), "homes": len(rows),
-            "daily_load_kwh": _n(rows["load_kwh"].mean() / 365.0, ".2f"),
-            "pv_kwp": _n(rows["pv_kwp"].mean(), ".3f"), "pv_range": _range(rows["pv_kwp"], ".3f"),
-            "battery_kwh": _n(rows["battery_kwh"].mean(), ".2f"), "battery_range": _range(rows["battery_kwh"], ".2f"),
-            "diesel_kw": _n(rows["diesel_kw"].mean(), ".2f"),
-            "unmet_pct": _n(100 * rows["unmet_kwh"].sum() / max(rows["load_kwh"].sum(), 1e-12), ".2f"),
-            "worst_unmet_pct": _n(100 * rows["unmet_fraction"].max(), ".2f"),
-            "import_kwh": _n(rows["import_kwh"].mean(), ",.0f"), "export_kwh": _n(rows["export_kwh"].mean(), ",.0f"),
-            "capex": _n(rows["capex"].mean(), ",.0f"), "bill": _n(rows["bill_per_month"].mean(), ",.2f"),
+            "daily_load_kwh": _n(col("load_kwh").mean() / 365.0, ".2f"),
+            "pv_kwp": _n(col("pv_kwp").mean(), ".3f"), "pv_range": _range(col("pv_kwp"), ".3f"),
+            "battery_kwh": _n(col("battery_kwh").mean(), ".2f"), "battery_range": _range(col("battery_kwh"), ".2f"),
+            "diesel_kw": _n(col("diesel_kw").mean(), ".2f"),
+            "unmet_pct": _n(100 * col("unmet_kwh").sum() / max(col("load_kwh").sum(), 1e-12), ".2f"),
+            "worst_unmet_pct": _n(100 * col("unmet_fraction").max(), ".2f"),
+            "import_kwh": _n(col("import_kwh").mean(), ",.0f"), "export_kwh": _n(col("export_kwh").mean(), ",.0f"),
+            "capex": _n(col("capex").mean(), ",.0f"), "bill": _n(col("bill_per_month").mean(), ",.2f"),
             "payback": (f"{np.nanmedian(payback):.1f}" if np.isfinite(payback).any() else "—"),
             "payback_missing": int((~np.isfinite(payback)).sum()),
         })
@@ -190,7 +196,7 @@ def _groups(result) -> list[dict]:
 
 def _home_rows(result) -> list[dict]:
     out = []
-    for r in result.homes.itertuples():
+    for r in result.summary.homes:
         out.append({"home": r.home, "group": r.group, "pv_kwp": f"{r.pv_kwp:.3f}", "battery_kwh": f"{r.battery_kwh:.2f}",
                     "diesel_kw": f"{r.diesel_kw:.2f}", "load": f"{r.load_kwh:,.0f}", "unmet_pct": f"{100 * r.unmet_fraction:.2f}",
                     "p2p": f"{r.import_kwh:,.0f} / {r.export_kwh:,.0f}", "bill": f"{r.bill_per_month:,.2f}",
@@ -200,24 +206,24 @@ def _home_rows(result) -> list[dict]:
 
 
 def _rot(s) -> list[dict]:
-    c = s["rule_of_thumb_check"]
+    c = s.rule_of_thumb_check
     return [
-        {"name": "peak sun hours used", "value": f"{c['peak_sun_hours']:.2f} h/day"},
-        {"name": "1 kWp × sun-hours (no losses)", "value": f"{c['kwh_per_kwp_day_raw']:.2f} kWh/day"},
-        {"name": f"… × efficiency {c['system_efficiency']:g} / safety factor {c['safety_factor']:g}", "value": f"{c['kwh_per_kwp_day_derated']:.2f} kWh/day"},
-        {"name": "simulated on this site (annual mean)", "value": f"{c['kwh_per_kwp_day_simulated']:.2f} kWh/day"},
+        {"name": "peak sun hours used", "value": f"{c.peak_sun_hours:.2f} h/day"},
+        {"name": "1 kWp × sun-hours (no losses)", "value": f"{c.kwh_per_kwp_day_raw:.2f} kWh/day"},
+        {"name": f"… × efficiency {c.system_efficiency:g} / safety factor {c.safety_factor:g}", "value": f"{c.kwh_per_kwp_day_derated:.2f} kWh/day"},
+        {"name": "simulated on this site (annual mean)", "value": f"{c.kwh_per_kwp_day_simulated:.2f} kWh/day"},
     ]
 
 
 def _energy_rows(e) -> list[dict]:
     return [
-        {"name": "load", "value": _n(e["load_kwh"])},
-        {"name": "served", "value": _n(e["served_kwh"])},
-        {"name": "unmet", "value": _n(e["load_kwh"] - e["served_kwh"])},
-        {"name": "P2P traded (sent)", "value": _n(e["p2p_traded_kwh"])},
-        {"name": "P2P losses", "value": _n(e["p2p_losses_kwh"])},
-        {"name": "diesel", "value": _n(e["diesel_kwh"])},
-        {"name": "PV curtailed", "value": _n(e["curtailed_kwh"])},
+        {"name": "load", "value": _n(e.load_kwh)},
+        {"name": "served", "value": _n(e.served_kwh)},
+        {"name": "unmet", "value": _n(e.load_kwh - e.served_kwh)},
+        {"name": "P2P traded (sent)", "value": _n(e.p2p_traded_kwh)},
+        {"name": "P2P losses", "value": _n(e.p2p_losses_kwh)},
+        {"name": "diesel", "value": _n(e.diesel_kwh)},
+        {"name": "PV curtailed", "value": _n(e.curtailed_kwh)},
     ]
 
 
@@ -249,15 +255,15 @@ def _p2p(result, hod) -> dict:
     income = np.bincount(g, weights=st.p2p_income, minlength=len(names))
     cost = np.bincount(g, weights=st.p2p_cost, minlength=len(names))
     traded = result.sim.hourly.import_kw.sum(axis=1)
-    p2p = result.summary["p2p"]
+    p2p = result.summary.p2p
     buy = np.asarray(st.price_per_kwh, dtype=float)
     return {"p2p": {
         "labels": labels, "matrix": matrix, "received": [_n(flows[:, b].sum(), ",.0f") for b in range(len(labels))],
         "total": _n(flows.sum(), ",.2f") if flows.sum() < 100 else _n(flows.sum(), ",.0f"),
         "mechanism": st.mechanism.replace("_", " "),
-        "mean_buy": _n(p2p.get("mean_buy_price_per_kwh"), ".3f"), "mean_sell": _n(p2p.get("mean_sell_price_per_kwh"), ".3f"),
+        "mean_buy": _n(p2p.mean_buy_price_per_kwh, ".3f"), "mean_sell": _n(p2p.mean_sell_price_per_kwh, ".3f"),
         "price_range": f"{buy.min():.3f}–{buy.max():.3f}" if buy.size else "—",
-        "sellers": p2p.get("sellers"), "buyers": p2p.get("buyers"),
+        "sellers": p2p.sellers, "buyers": p2p.buyers,
         "chart": charts.p2p_money(names, income, cost, cur, hod, buy, traded),
         "groups": [{"name": n, "income": _n(income[k], ",.0f"), "cost": _n(cost[k], ",.0f"),
                     "net": _n(income[k] - cost[k], "+,.0f")} for k, n in enumerate(names)],
@@ -269,20 +275,20 @@ def _costs(result) -> dict:
     comp = {k.replace("_", " "): v for k, v in cf.npc_by("component").items() if abs(v) > 1e-9}
     cat = {k.replace("om", "O&M") if k == "om" else k: v for k, v in cf.npc_by("category").items() if abs(v) > 1e-9}
     first = {k: float(v[0]) for k, v in cf.by_component.items()}
-    ec = s["economics"]
+    ec = s.economics
     return {
         "cost_components": [{"name": k, "npc": _n(v, ",.0f"), "share": _n(100 * v / cf.npc, ".1f") if cf.npc else "—",
                              "capex": _n(first.get(k.replace(" ", "_"), 0.0), ",.0f")} for k, v in comp.items()],
         "cost_categories": [{"name": k, "npc": _n(v, ",.0f")} for k, v in cat.items()],
         "cost_total": _n(cf.npc, ",.0f"), "capex_total": _n(cf.capex, ",.0f"),
-        "annualised": _n(ec["annualised_cost"], ",.0f"), "crf": f"{cf.crf:.4f}",
-        "simple_payback": fmt_years(ec["simple_payback_years"]), "discounted_payback": fmt_years(ec["discounted_payback_years"]),
-        "irr": fmt_pct(ec["irr"]) if _finite(ec["irr"]) else "none (the project never pays back)",
+        "annualised": _n(ec.annualised_cost, ",.0f"), "crf": f"{cf.crf:.4f}",
+        "simple_payback": fmt_years(ec.simple_payback_years), "discounted_payback": fmt_years(ec.discounted_payback_years),
+        "irr": fmt_pct(ec.irr) if _finite(ec.irr) else "none (the project never pays back)",
         "npv": _n(pb.village_npv, ",.0f"),
         "homes_paid_back": int(np.isfinite(pb.simple_payback_years).sum()),
         "cost_chart": charts.cost_breakdown(comp, cat, cur),
         "cash_chart": charts.cumulative_cash_flow(pb.village_net_cash_flow, cf.discount_rate, cur,
-                                                  ec["simple_payback_years"], ec["discounted_payback_years"]),
+                                                  ec.simple_payback_years, ec.discounted_payback_years),
     }
 
 
@@ -293,14 +299,14 @@ def _affordability(result) -> dict:
         share = np.where(econ.income_per_month > 0, econ.bill_per_month / econ.income_per_month, np.nan)
     per_group = [share[econ.group_of_home == k] for k in range(len(names))]
     rows = []
-    for g in s["affordability"]["by_group"]:
+    for g in s.affordability.by_group:
         rows.append({
-            "group": g["group"], "homes": g["homes"], "income": _n(g["income_per_month"], ",.0f"),
-            "bill": _n(g["median_bill_month"], ",.2f"),
-            "bill_share": _n(100 * g["median_bill_month"] / g["income_per_month"], ".1f") if g["income_per_month"] else "—",
-            "share": fmt_pct(g["share_households_affordable"], 0),
-            "highest": _n(g["highest_affordable_tariff_all"], ".3f"),
-            "subsidy": _n(g["subsidy_per_month_total"], ",.0f"),
+            "group": g.group, "homes": g.homes, "income": _n(g.income_per_month, ",.0f"),
+            "bill": _n(g.median_bill_month, ",.2f"),
+            "bill_share": _n(100 * g.median_bill_month / g.income_per_month, ".1f") if g.income_per_month else "—",
+            "share": fmt_pct(g.share_households_affordable, 0),
+            "highest": _n(g.highest_affordable_tariff_all, ".3f"),
+            "subsidy": _n(g.subsidy_per_month_total, ",.0f"),
         })
     tiers = None
     if econ.tiers is not None:
@@ -311,41 +317,34 @@ def _affordability(result) -> dict:
 
 
 def _alternatives(s, cur, target: float) -> dict:
-    alts = s.get("alternatives")
-    lb = s["sizing"].get("npc_lower_bound")
-    if not alts and lb is None:
-        return {"alternatives": None}
+    """The same village four ways (``summary.alternatives``) and the LP lower bound."""
+    lb, gap = s.sizing.npc_lower_bound, s.sizing.gap_to_lower_bound
     rows = []
-    for key, a in (alts or {}).items():
-        if not isinstance(a, dict):
-            continue
+    for key, a in s.alternatives:
         rows.append({
-            "name": ALTERNATIVE_NAMES.get(key, key.replace("_", " ")), "key": key,
-            "capex": _n(a.get("capex")), "npc": _n(a.get("npc")), "lcoe": _n(a.get("lcoe_per_kwh"), ".3f"),
-            "unmet": fmt_pct(a.get("unmet_fraction"), 2),
-            "pv": _n(a.get("pv_kwp_total"), ",.1f"), "battery": _n(a.get("battery_kwh_total"), ",.1f"),
-            "diesel": _n(a.get("diesel_kw_total"), ",.1f"),
-            "_lcoe": a.get("lcoe_per_kwh"), "_npc": a.get("npc"),
+            "name": ALTERNATIVE_NAMES[key], "key": key,
+            "capex": _n(a.capex), "npc": _n(a.npc), "lcoe": _n(a.lcoe_per_kwh, ".3f"),
+            "unmet": fmt_pct(a.unmet_fraction, 2),
+            "pv": _n(a.pv_kwp_total, ",.1f"), "battery": _n(a.battery_kwh_total, ",.1f"),
+            "diesel": _n(a.diesel_kw_total, ",.1f"),
+            "_lcoe": a.lcoe_per_kwh, "_npc": a.npc,
         })
-    gap = s["sizing"].get("gap_to_lower_bound")
-    chart = None
-    if rows:
-        chart = charts.alternatives([r["name"] for r in rows], [r["_lcoe"] for r in rows], [r["_npc"] for r in rows],
-                                    cur, lb if _finite(lb) else None)
-    return {"alternatives": {"rows": rows, "chart": chart, "sharing": _sharing_vs_standalone(s, alts or {}, cur, target),
+    chart = charts.alternatives([r["name"] for r in rows], [r["_lcoe"] for r in rows], [r["_npc"] for r in rows],
+                                cur, lb if _finite(lb) else None)
+    return {"alternatives": {"rows": rows, "chart": chart, "sharing": _sharing_vs_standalone(s, cur, target),
                              "lower_bound": _n(lb) if _finite(lb) else None,
                              "gap": fmt_pct(gap) if _finite(gap) else None}}
 
 
-def _sharing_vs_standalone(s, alts: dict, cur: str, target: float) -> str | None:
+def _sharing_vs_standalone(s, cur: str, target: float) -> str | None:
     """One sentence: what sharing saves (or costs) against standalone systems for the same target."""
-    p2p, sa = alts.get("p2p"), alts.get("standalone")
-    if not (isinstance(p2p, dict) and isinstance(sa, dict)) or not s.get("p2p_enabled", True):
+    p2p, sa = s.alternatives.p2p, s.alternatives.standalone
+    if not s.p2p_enabled:
         return None
-    if not all(_finite(x.get(k)) for x in (p2p, sa) for k in ("capex", "npc")):
+    if not all(_finite(x) for x in (p2p.capex, p2p.npc, sa.capex, sa.npc)):
         return None
-    worst = sa.get("max_home_unmet_fraction")
-    d_capex, d_npc = sa["capex"] - p2p["capex"], sa["npc"] - p2p["npc"]
+    worst = sa.max_home_unmet_fraction
+    d_capex, d_npc = sa.capex - p2p.capex, sa.npc - p2p.npc
 
     def diff(d, total):
         word = "less" if d >= 0 else "more"
@@ -354,95 +353,65 @@ def _sharing_vs_standalone(s, alts: dict, cur: str, target: float) -> str | None
     if _finite(target) and _finite(worst) and worst > target + 1e-9:
         return (f"Standalone home systems cannot meet the {target:.1%} unmet-load target here (their worst home "
                 f"misses {worst:.1%} of its load), so sharing is what makes the target reachable; P2P sharing "
-                f"needs {diff(d_capex, sa['capex'])} capital than those standalone systems.")
+                f"needs {diff(d_capex, sa.capex)} capital than those standalone systems.")
     verdict = "Sharing pays" if d_npc >= 0 and d_capex >= 0 else (
         "Sharing pays over the project life but not up front" if d_npc >= 0 else
         "Sharing does not pay here")
-    return (f"{verdict}: for the same unmet-load target, P2P sharing needs {diff(d_capex, sa['capex'])} capital "
-            f"and costs {diff(d_npc, sa['npc'])} over the project (net present cost) than standalone home systems.")
+    return (f"{verdict}: for the same unmet-load target, P2P sharing needs {diff(d_capex, sa.capex)} capital "
+            f"and costs {diff(d_npc, sa.npc)} over the project (net present cost) than standalone home systems.")
 
 
 def _sensitivity(s, cur) -> dict:
-    data = s.get("sensitivity")
-    if isinstance(data, dict):
-        data = data.get("rows") or data.get("tornado")
-    if not data:
-        return {"sensitivity": None}
-    rows = [r for r in data if isinstance(r, dict) and "parameter" in r]
+    """The tornado (``summary.sensitivity``): LCOE and discounted payback with each input moved."""
+    rows = s.sensitivity
     if not rows:
         return {"sensitivity": None}
-
-    def f(x):
-        return None if not _finite(x) else float(x)
-
-    names = [PARAMETER_NAMES.get(r["parameter"], str(r["parameter"]).replace("_", " ")) for r in rows]
-    frac = rows[0].get("high_multiplier")
-    label = (f"−{100 * (frac - 1):g} %", f"+{100 * (frac - 1):g} %") if _finite(frac) else ("low", "high")
-    lcoe_base = next((f(r.get("lcoe_base")) for r in rows if _finite(r.get("lcoe_base"))), f(s["economics"]["lcoe_per_kwh"]))
-    pb_base = next((f(r.get("payback_base")) for r in rows if _finite(r.get("payback_base"))), None)
-    table = [{"name": n, "lcoe_low": _n(r.get("lcoe_low"), ".3f"), "lcoe_high": _n(r.get("lcoe_high"), ".3f"),
-              "pb_low": fmt_years(r.get("payback_low")).replace(" years", " yr"),
-              "pb_high": fmt_years(r.get("payback_high")).replace(" years", " yr")} for n, r in zip(names, rows)]
+    names = [PARAMETER_NAMES[r.parameter] for r in rows]
+    frac = rows[0].high_multiplier
+    label = (f"−{100 * (frac - 1):g} %", f"+{100 * (frac - 1):g} %")
+    lcoe_base = next((r.lcoe_base for r in rows if _finite(r.lcoe_base)), s.economics.lcoe_per_kwh)
+    pb_base = next((r.payback_base for r in rows if _finite(r.payback_base)), None)
+    table = [{"name": n, "lcoe_low": _n(r.lcoe_low, ".3f"), "lcoe_high": _n(r.lcoe_high, ".3f"),
+              "pb_low": fmt_years(r.payback_low).replace(" years", " yr"),
+              "pb_high": fmt_years(r.payback_high).replace(" years", " yr")} for n, r in zip(names, rows)]
     out = {"rows": table, "label_low": label[0], "label_high": label[1],
            "lcoe_base": _n(lcoe_base, ".3f"), "pb_base": fmt_years(pb_base),
-           "lcoe_chart": charts.tornado(names, lcoe_base or 0.0, [f(r.get("lcoe_low")) for r in rows],
-                                        [f(r.get("lcoe_high")) for r in rows], f"LCOE [{cur}/kWh]", *label),
+           "lcoe_chart": charts.tornado(names, lcoe_base or 0.0, [r.lcoe_low for r in rows],
+                                        [r.lcoe_high for r in rows], f"LCOE [{cur}/kWh]", *label),
            "pb_chart": None}
     if pb_base is not None:
-        out["pb_chart"] = charts.tornado(names, pb_base, [f(r.get("payback_low")) for r in rows],
-                                         [f(r.get("payback_high")) for r in rows], "payback [years]", *label)
+        out["pb_chart"] = charts.tornado(names, pb_base, [r.payback_low for r in rows],
+                                         [r.payback_high for r in rows], "payback [years]", *label)
     return {"sensitivity": out}
 
 
-def _per_home(block, *keys):
-    for k in keys:
-        if isinstance(block, dict) and k in block and isinstance(block[k], (list, tuple, np.ndarray)):
-            return np.asarray([np.nan if x is None else x for x in block[k]], dtype=float)
-    return None
-
-
 def _resilience(s, target: float) -> dict:
-    """``summary["resilience"]``: per-home unmet fractions under equipment failures.
-
-    Read as ``{"unmet_fraction_with_sharing": [N], "unmet_fraction_without_sharing": [N], ...}``
-    or ``{"with_sharing": {"unmet_fraction": [N], ...}, "without_sharing": {...}}``
-    (``failures`` may wrap either); other scalar entries are listed as they are.
-    """
-    r = s.get("resilience")
-    if not isinstance(r, dict):
+    """Equipment outages (``summary.resilience``, with ``failures``): every home's unmet fraction
+    with sharing and without (the same design unlinked, in the same outages), the failed
+    homes' totals, and the design in other draws of the outages."""
+    r = s.resilience
+    if r is None:
         return {"resilience": None}
-    block = r.get("failures") if isinstance(r.get("failures"), dict) else r
-    with_s = _per_home(block, "unmet_fraction_with_sharing", "with_sharing_unmet_fraction", "unmet_with_sharing",
-                       "with_sharing", "p2p")
-    without = _per_home(block, "unmet_fraction_without_sharing", "without_sharing_unmet_fraction", "unmet_without_sharing",
-                        "without_sharing", "standalone")
-    if with_s is None and isinstance(block.get("with_sharing"), dict):
-        with_s = _per_home(block["with_sharing"], "unmet_fraction", "unmet_fraction_per_home")
-    if without is None and isinstance(block.get("without_sharing"), dict):
-        without = _per_home(block["without_sharing"], "unmet_fraction", "unmet_fraction_per_home")
+    with_s = _column(s.homes, "unmet_fraction")
+    load = _column(s.homes, "load_kwh")
+    without = np.divide(_column(s.homes, "unmet_kwh_without_sharing"), load, out=np.zeros(load.size), where=load > 0)
+
     def num(v):
-        return _n(v, ",.0f") if isinstance(v, (int, float)) and not isinstance(v, bool) else str(v)
+        return _n(v, ",.0f")
 
-    pairs = [{"name": k[: -len("_with_sharing")].replace("_", " ").replace("kwh", "kWh"),
-              "with": num(v), "without": num(block[k[: -len("_with_sharing")] + "_without_sharing"])}
-             for k, v in block.items() if k.endswith("_with_sharing") and k[: -len("_with_sharing")] + "_without_sharing" in block
-             and isinstance(v, (int, float))]
-    draws = None
-    if isinstance(block.get("other_failure_draws"), int):  # the design in other draws of the outages
-        draws = {"n": block["other_failure_draws"], "over": int(block["homes_over_target_in_other_draws_most"]),
-                 "worst": fmt_pct(block["worst_home_unmet_fraction_in_other_draws"], 1)}
-    draw_keys = ("other_failure_draws", "homes_over_target_in_other_draws_most", "worst_home_unmet_fraction_in_other_draws")
-    scalars = [{"name": k.replace("_", " "), "value": num(v)} for k, v in block.items()
-               if isinstance(v, (int, float, str)) and not k.endswith(("_with_sharing", "_without_sharing"))
-               and k not in draw_keys]
-    if with_s is None or without is None or with_s.size != without.size or with_s.size == 0:
-        return {"resilience": {"chart": None, "rows": [], "pairs": pairs, "scalars": scalars, "draws": draws}
-                if scalars or pairs or draws else None}
-    rows = []
-    for name, x in (("with P2P sharing", with_s), ("without sharing", without)):
-        x = x[np.isfinite(x)]
-        rows.append({"name": name, "mean": fmt_pct(x.mean(), 2), "worst": fmt_pct(x.max(), 2),
-                     "meeting": f"{int((x <= target + 1e-9).sum())} of {x.size}"})
-    return {"resilience": {"chart": charts.resilience(with_s, without, target), "rows": rows, "pairs": pairs, "scalars": scalars,
-                           "draws": draws}}
-
+    pairs = [{"name": "unmet kWh failed homes", "with": num(r.unmet_kwh_failed_homes_with_sharing),
+              "without": num(r.unmet_kwh_failed_homes_without_sharing)},
+             {"name": "unmet hours failed homes", "with": num(r.unmet_hours_failed_homes_with_sharing),
+              "without": num(r.unmet_hours_failed_homes_without_sharing)},
+             {"name": "unmet kWh village", "with": num(r.unmet_kwh_village_with_sharing),
+              "without": num(r.unmet_kwh_village_without_sharing)}]
+    scalars = [{"name": "failed homes", "value": num(r.failed_homes)},
+               {"name": "failed home hours", "value": num(r.failed_home_hours)},
+               {"name": "sharing simulated", "value": str(r.sharing_simulated)}]
+    draws = {"n": r.other_failure_draws, "over": r.homes_over_target_in_other_draws_most,
+             "worst": fmt_pct(r.worst_home_unmet_fraction_in_other_draws, 1)}
+    cases = (("with P2P sharing", with_s), ("without sharing", without)) if r.sharing_simulated else (("standalone systems", with_s),)
+    rows = [{"name": name, "mean": fmt_pct(x.mean(), 2), "worst": fmt_pct(x.max(), 2),
+             "meeting": f"{int((x <= target + 1e-9).sum())} of {x.size}"} for name, x in cases]
+    chart = charts.resilience(with_s, without, target) if r.sharing_simulated else None
+    return {"resilience": {"chart": chart, "rows": rows, "pairs": pairs, "scalars": scalars, "draws": draws}}

@@ -13,6 +13,7 @@ import json
 import re
 import shutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 from typer.testing import CliRunner
@@ -207,10 +208,17 @@ def test_folders_expand_and_slugs_are_unique(tmp_path):
 
 
 def _outcome(slug, **values):
-    summary = {"site": slug, "n_homes": 10, "currency": "USD",
-               "economics": {"lcoe_per_kwh": values.get("lcoe"), "simple_payback_years": values.get("payback")},
-               "affordability": {"share_households_affordable": values.get("afford")},
-               "co2": {"avoided_annual_t": values.get("co2")}, "energy": {"unmet_fraction": values.get("unmet")}}
+    """A good village whose summary has the given figures (a stand-in for StudySummary)."""
+    ns = SimpleNamespace
+    summary = ns(site=slug, n_homes=10, currency="USD",
+                 economics=ns(lcoe_per_kwh=values.get("lcoe"), simple_payback_years=values.get("payback"),
+                              npc=10000.0, capex=5000.0),
+                 affordability=ns(share_households_affordable=values.get("afford"), tariff_per_kwh=values.get("lcoe"),
+                                  subsidy_per_month_total=0.0),
+                 co2=ns(avoided_annual_t=values.get("co2")),
+                 energy=ns(unmet_fraction=values.get("unmet"), renewable_fraction=0.9, p2p_traded_kwh=100.0),
+                 sizing=ns(pv_kwp_total=1.0, battery_kwh_total=2.0, diesel_kw_total=0.0, method="optimize"),
+                 verdict=ns(status="feasible", reason=""))
     return Outcome(Village(slug, Path(f"/{slug}.yaml"), Path(f"/out/{slug}")), "ok", summary=summary)
 
 

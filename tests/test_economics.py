@@ -1,17 +1,19 @@
 """evaluate_economics end to end on a synthetic year: identities, a spreadsheet-style LCOE,
-summary keys, per-home frame, baselines and tariffs."""
+the summary's economic sections, per-home money, baselines and tariffs."""
 import copy
 import math
 
 import numpy as np
+import pandas as pd
 import pytest
 from numpy.testing import assert_allclose
 
-from p2p_size.economics.evaluate import economics_homes_frame, economics_summary, evaluate_economics, p2p_income_of
+from p2p_size.economics.evaluate import evaluate_economics, p2p_income_of
 from p2p_size.economics.finance import crf
 from p2p_size.sizing.design import Design
 from p2p_size.sizing.dispatch import DispatchInputs, simulate
 from p2p_size.sizing.site import validate_data
+from p2p_size.study.summary import affordability_section, co2_section, economics_section, home_money
 
 SITE = {
     "name": "Synthetic village",
@@ -59,8 +61,8 @@ def village():
 def test_summary_identities_and_keys(village):
     design, sim, load = village
     econ = evaluate_economics(site_with(), design, sim, load, p2p=True)
-    s = economics_summary(econ)
-    assert set(s) == {"economics", "affordability", "co2"}
+    s = {"economics": economics_section(econ).model_dump(), "affordability": affordability_section(econ).model_dump(),
+         "co2": co2_section(econ).model_dump()}
     assert set(s["economics"]) == {"capex", "npc", "annualised_cost", "lcoe_per_kwh", "simple_payback_years",
                                    "discounted_payback_years", "irr"}
     assert set(s["affordability"]) == {"tariff_per_kwh", "threshold", "share_households_affordable",
@@ -126,17 +128,17 @@ def test_lcoe_equals_spreadsheet_recomputation(village):
 def test_payback_not_reached_is_null(village):
     design, sim, load = village
     site = site_with(baseline={"kind": "kerosene", "spend_per_home_month": 0.5})
-    s = economics_summary(evaluate_economics(site, design, sim, load, p2p=True))
-    assert s["economics"]["simple_payback_years"] is None
-    assert s["economics"]["discounted_payback_years"] is None
+    e = economics_section(evaluate_economics(site, design, sim, load, p2p=True))
+    assert e.simple_payback_years is None
+    assert e.discounted_payback_years is None
 
 
 def test_homes_frame_and_p2p_income(village):
     design, sim, load = village
     income = np.array([10.0, -10.0, 5.0, -5.0, 20.0, -20.0])
-    econ = evaluate_economics(site_with(), design, sim, load, p2p=True, settlement=income)
-    frame = economics_homes_frame(econ)
-    assert list(frame.columns) == ["home", "capex", "npc", "bill_per_month", "affordable", "subsidy_per_month",
+    econ = evaluate_economics(site_with(), design, sim, load, p2p=True, p2p_income=income)
+    frame = pd.DataFrame(home_money(econ))
+    assert list(frame.columns) == ["capex", "npc", "bill_per_month", "affordable", "subsidy_per_month",
                                    "p2p_income_year", "npv", "simple_payback_years", "discounted_payback_years",
                                    "irr", "mtf_tier"]
     assert len(frame) == N
@@ -152,10 +154,8 @@ def test_homes_frame_and_p2p_income(village):
     assert all(v is None or math.isfinite(v) for r in records for v in (r["irr"], r["simple_payback_years"]))
 
 
-def test_settlement_object_and_errors():
-    class Settlement:
-        p2p_net = np.array([1.0, -1.0])
-    assert_allclose(p2p_income_of(Settlement(), 2), [1.0, -1.0])
+def test_p2p_income_and_errors():
+    assert_allclose(p2p_income_of(np.array([1.0, -1.0]), 2), [1.0, -1.0])
     assert_allclose(p2p_income_of(None, 2), [0.0, 0.0])
     with pytest.raises(ValueError):
         p2p_income_of(np.zeros(3), 2)
@@ -169,7 +169,8 @@ def test_fixed_tariff_and_diesel_baseline(village):
                      baseline={"kind": "diesel", "genset_kw_per_home": 1.0})
     econ = evaluate_economics(site, design, sim, load, p2p=True)
     assert_allclose(econ.bill_per_month, 0.40 * sim.served_kwh / 12 + 1.0, rtol=1e-12)
-    s = economics_summary(econ)
+    s = {"economics": economics_section(econ).model_dump(), "affordability": affordability_section(econ).model_dump(),
+         "co2": co2_section(econ).model_dump()}
     assert s["affordability"]["tariff_per_kwh"] == 0.40
     # every home ran its own 1 kW genset 5 h a day (the default), each hour at its
     # minimum load 0.25 kW (the loads are below it): 365 x 5 x (0.08145 + 0.246 x 0.25) L

@@ -5,7 +5,7 @@ import numpy as np
 import numpy_financial as npf
 from numpy.testing import assert_allclose
 
-from p2p_size.economics.baseline import diesel_baseline, genset_fuel, kerosene_baseline
+from p2p_size.economics.baseline import diesel_baseline, genset_fuel, household_genset_use, kerosene_baseline
 from p2p_size.economics.payback import compare, irr, payback_years
 from tests.test_cashflow import ZERO
 
@@ -78,7 +78,7 @@ def test_diesel_baseline_by_hand():
     costs = replace(ZERO, fuel_price_per_litre=1.0, diesel_om_per_hour_per_kw=0.05, diesel_capex_per_kw=500.0,
                     diesel_lifetime_hours=20000.0, project_years=5)
     load = np.full((24, 1), 0.5)     # one day, annualised x 365
-    b = diesel_baseline(costs, load, np.array([1.0]), 0.08145, 0.246, 0.25)
+    b = diesel_baseline(costs, household_genset_use(load, np.array([1.0]), 0.08145, 0.246, 0.25))
     assert_allclose(b.fuel_l, [8760 * 0.20445], rtol=1e-12)
     # per year: fuel 1790.982 + O&M 0.05 * 1 kW * 8760 h = 438 -> 2228.982;
     # life 20000/8760 = 2.283 y -> replaced in years 3 and 5 (2.28, 4.57) at 500;
@@ -103,17 +103,20 @@ def test_household_genset_runs_only_its_evening_hours():
     assert evening_hours_mask(load, 24).all()
 
 
-def test_diesel_baseline_remembers_its_fuel_for_the_same_load_only():
-    # the sensitivity cases price one baseline a dozen times: the fuel is computed once per
-    # load array and genset, and a different load or rating is computed afresh
-    from p2p_size.economics import baseline as payback
-
+def test_household_gensets_follow_their_own_load_and_rating():
+    # the sensitivity cases price one baseline a dozen times on the same load: the study
+    # computes the gensets' use once and passes it; the use depends on the load and rating only.
+    # Two days (annualised x 8760/48 = 182.5); 3 running hours a day, the evening peak 18-20 h.
     load = np.full((48, 2), 0.05)
     load[[18, 19, 20, 42, 43, 44], 0] = 0.5
-    first = payback._baseline_fuel(load, np.array([1.0, 1.0]), 0.08145, 0.246, 0.25, 3)
-    assert payback._baseline_fuel(load, np.array([1.0, 1.0]), 0.08145, 0.246, 0.25, 3) is first
-    np.testing.assert_allclose(first[0], [6 * 0.20445, 6 * (0.08145 + 0.246 * 0.25)], rtol=1e-12)
-    bigger = payback._baseline_fuel(load, np.array([2.0, 1.0]), 0.08145, 0.246, 0.25, 3)
-    assert bigger is not first and bigger[0][0] > first[0][0]
-    other = payback._baseline_fuel(load * 2.0, np.array([1.0, 1.0]), 0.08145, 0.246, 0.25, 3)
-    np.testing.assert_allclose(other[0][0], 6 * (0.08145 + 0.246 * 1.0), rtol=1e-12)
+    first = household_genset_use(load, np.array([1.0, 1.0]), 0.08145, 0.246, 0.25, hours_per_day=3)
+    again = household_genset_use(load, np.array([1.0, 1.0]), 0.08145, 0.246, 0.25, hours_per_day=3)
+    np.testing.assert_array_equal(again.fuel_l, first.fuel_l)
+    # home 0 at 0.5 kW: 0.08145 + 0.246 x 0.5 L/h; home 1 at 0.05 kW < min load 0.25 kW: 0.08145 + 0.246 x 0.25
+    np.testing.assert_allclose(first.fuel_l, 182.5 * np.array([6 * 0.20445, 6 * (0.08145 + 0.246 * 0.25)]),
+                               rtol=1e-12)
+    np.testing.assert_allclose(first.running_hours, [182.5 * 6, 182.5 * 6])
+    bigger = household_genset_use(load, np.array([2.0, 1.0]), 0.08145, 0.246, 0.25, hours_per_day=3)
+    assert bigger.fuel_l[0] > first.fuel_l[0]
+    other = household_genset_use(load * 2.0, np.array([1.0, 1.0]), 0.08145, 0.246, 0.25, hours_per_day=3)
+    np.testing.assert_allclose(other.fuel_l[0], 182.5 * 6 * (0.08145 + 0.246 * 1.0), rtol=1e-12)

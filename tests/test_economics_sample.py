@@ -69,7 +69,7 @@ def test_mountain_village_lcoe_matches_a_spreadsheet(run):
             npc += cost / (1 + i) ** y
     crf = i * (1 + i) ** years / ((1 + i) ** years - 1)
     lcoe = npc * crf / (sim.served_kwh.sum() * 8760 / sim.n_hours)
-    e = run.summary["economics"]
-    assert_allclose(e["npc"], npc, rtol=1e-9)
-    assert_allclose(e["lcoe_per_kwh"], lcoe, rtol=1e-6)
-    assert 0.2 <= e["lcoe_per_kwh"] <= 1.0   # the published mini-grid range at these cost levels [USD/kWh]
+    e = run.summary.economics
+    assert_allclose(e.npc, npc, rtol=1e-9)
+    assert_allclose(e.lcoe_per_kwh, lcoe, rtol=1e-6)
+    assert 0.2 <= e.lcoe_per_kwh <= 1.0   # the published mini-grid range at these cost levels [USD/kWh]

@@ -2,7 +2,8 @@
 import numpy as np
 from numpy.testing import assert_allclose
 
-from p2p_size.economics.sensitivity import PARAMETERS, economics_evaluator, tornado, tornado_records
+from p2p_size.economics.sensitivity import PARAMETERS, economics_evaluator, tornado
+from p2p_size.study.summary import sensitivity_rows
 from tests.test_economics import site_with, village  # noqa: F401  (module fixture)
 
 
@@ -19,7 +20,7 @@ def test_tornado_with_a_linear_model():
     assert_allclose([pv.lcoe_low, pv.lcoe_base, pv.lcoe_high], [0.325, 0.4, 0.475], rtol=1e-12)
     assert_allclose([pv.payback_low, pv.payback_high], [3.75, 6.25], rtol=1e-12)
     assert np.isnan(df.iloc[1].payback_high)
-    assert tornado_records(df)[1]["payback_high"] is None
+    assert sensitivity_rows(df)[1].payback_high is None
 
 
 def test_economics_evaluator_moves_the_right_way(village):  # noqa: F811

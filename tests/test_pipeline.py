@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from p2p_size.cli.main import app
 from p2p_size.study.run import evaluate
+from p2p_size.study.summary import summary_json
 from p2p_size.sizing.site import load_site
 
 runner = CliRunner()
@@ -47,7 +48,7 @@ def test_rule_of_thumb_sizes_match_the_formula(small_site):
     site = load_site(small_site)
     result = evaluate(site, seed=3)
     daily = result.loads.load_kw.sum(axis=0) / 365.0
-    psh = result.summary["rule_of_thumb_check"]["peak_sun_hours"]
+    psh = result.summary.rule_of_thumb_check.peak_sun_hours
     assert_allclose(result.design.pv_kwp, daily / (psh * 0.7) * 1.2, rtol=1e-12)
     assert_allclose(result.design.battery_kwh, 1.5 * daily / 0.8, rtol=1e-12)
     # shared genset rated at the village's coincident peak, but no smaller than the smallest
@@ -59,9 +60,9 @@ def test_rule_of_thumb_sizes_match_the_formula(small_site):
 def test_same_seed_same_result_and_no_p2p(small_site, tmp_path):
     site = load_site(small_site)
     a, b = evaluate(site, seed=5), evaluate(site, seed=5)
-    assert a.summary["energy"] == b.summary["energy"]
+    assert a.summary.energy == b.summary.energy
     solo = evaluate(site, seed=5, p2p=False)
-    assert solo.summary["energy"]["p2p_traded_kwh"] == 0.0
+    assert solo.summary.energy.p2p_traded_kwh == 0.0
     # standalone homes cannot share the village genset: each home gets its own
     assert solo.design.shared_diesel_kw == 0.0 and (solo.design.diesel_kw > 0).all()
 
@@ -108,17 +109,17 @@ def test_summary_identities_hold_on_every_sample(sample_result):
 
     s = sample_result.summary
     site = sample_result.site
-    e = s["economics"]
-    assert_allclose(e["annualised_cost"], e["npc"] * crf(site.economics.discount_rate, site.economics.project_years), rtol=1e-12)
-    assert_allclose(e["lcoe_per_kwh"], e["annualised_cost"] / s["energy"]["served_kwh"], rtol=1e-12)
+    e = s.economics
+    assert_allclose(e.annualised_cost, e.npc * crf(site.economics.discount_rate, site.economics.project_years), rtol=1e-12)
+    assert_allclose(e.lcoe_per_kwh, e.annualised_cost / s.energy.served_kwh, rtol=1e-12)
     # energy served never exceeds load; the village totals are the homes' sums
-    assert s["energy"]["served_kwh"] <= s["energy"]["load_kwh"] * (1 + 1e-12)
-    assert_allclose(sum(h["served_kwh"] for h in s["homes"]), s["energy"]["served_kwh"], rtol=1e-9)
+    assert s.energy.served_kwh <= s.energy.load_kwh * (1 + 1e-12)
+    assert_allclose(sum(h.served_kwh for h in s.homes), s.energy.served_kwh, rtol=1e-9)
     # money changing hands between homes sums to zero: what buyers pay, sellers get
     st = sample_result.settlement
     if st is not None:
         assert_allclose(st.p2p_income.sum(), st.p2p_cost.sum(), rtol=1e-9, atol=1e-9)
-    json.dumps(s, allow_nan=False)  # no NaN leaks into summary.json
+    summary_json(s)  # no NaN leaks into summary.json (allow_nan=False)
 
 
 def test_sharing_helps_the_homes_whose_systems_failed(small_site_data, tmp_path):
@@ -128,10 +129,10 @@ def test_sharing_helps_the_homes_whose_systems_failed(small_site_data, tmp_path)
     small_site_data["failures"] = {"rate_per_home_year": 2.0, "mean_duration_days": 10}
     small_site_data["equipment"]["diesel"] = {"placement": "none"}
     site = load_site(write_site(tmp_path, small_site_data))
-    r = evaluate(site, seed=1).summary["resilience"]
-    assert r["failed_homes"] > 0
-    assert r["unmet_kwh_failed_homes_with_sharing"] < r["unmet_kwh_failed_homes_without_sharing"]
-    assert r["unmet_hours_failed_homes_with_sharing"] < r["unmet_hours_failed_homes_without_sharing"]
+    r = evaluate(site, seed=1).summary.resilience
+    assert r.failed_homes > 0
+    assert r.unmet_kwh_failed_homes_with_sharing < r.unmet_kwh_failed_homes_without_sharing
+    assert r.unmet_hours_failed_homes_with_sharing < r.unmet_hours_failed_homes_without_sharing
 
 
 def test_a_village_too_large_for_memory_is_refused_early(small_site_data, tmp_path, monkeypatch):
@@ -162,13 +163,13 @@ def test_the_design_is_checked_in_other_draws_of_the_outages(small_site_data, tm
     small_site_data["sizing"] = {"method": "optimize", "max_unmet_fraction": 0.02}
     site = load_site(write_site(tmp_path, small_site_data))
     result = evaluate(site, seed=1)
-    r = result.summary["resilience"]
+    r = result.summary.resilience
     assert max(result.sim.unmet_fraction) <= 0.02 + 1e-9           # the run's own draw: met
-    assert r["other_failure_draws"] == 3
+    assert r.other_failure_draws == 3
     other = [simulate_site(site, result.design, result.solar, result.loads, p2p=True, seed=1 + k) for k in (1, 2, 3)]
-    assert r["homes_over_target_in_other_draws_most"] == max(int((o.unmet_fraction > 0.02 + 1e-9).sum()) for o in other)
-    assert r["homes_over_target_in_other_draws_most"] > 0              # ... but not in every draw
-    assert_allclose(r["worst_home_unmet_fraction_in_other_draws"], max(o.unmet_fraction.max() for o in other))
+    assert r.homes_over_target_in_other_draws_most == max(int((o.unmet_fraction > 0.02 + 1e-9).sum()) for o in other)
+    assert r.homes_over_target_in_other_draws_most > 0              # ... but not in every draw
+    assert_allclose(r.worst_home_unmet_fraction_in_other_draws, max(o.unmet_fraction.max() for o in other))
     from p2p_size.templates.render import render_html, report_context
 
     html = render_html(result, report_context(result))

@@ -17,13 +17,14 @@ import re
 import shutil
 import subprocess
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import pytest
 from rich.console import Console
 
 from p2p_size.cli.commands import run
-from p2p_size.templates.comparison import comparison_context
+from p2p_size.templates.comparison import VillageRow, comparison_context
 from p2p_size.templates.render import render_comparison_html, render_comparison_pdf, render_html, render_pdf
 
 from .conftest import SAMPLES, SMALL_SITE, write_site
@@ -192,31 +193,46 @@ def test_user_text_is_intact_in_pdf(small_report):
 
 # ----------------------------------------------------------------------------- optional sections
 def test_optional_sections_render_when_their_data_is_present(small_site):
+    from dataclasses import replace
+
     from p2p_size.study.run import evaluate
+    from p2p_size.study.summary import Alternative, Alternatives, Resilience, SensitivityRow
     from p2p_size.sizing.site import load_site
 
     result = evaluate(load_site(small_site))
-    for key in ("alternatives", "sensitivity", "resilience"):
-        result.summary.pop(key, None)
-    result.summary["sizing"]["npc_lower_bound"] = None
-    plain = render_html(result)
-    for section in ('id="alternatives"', 'id="sensitivity"', 'id="resilience"'):
+    assert result.summary.resilience is None               # no ``failures`` in the site file
+    s = result.summary.model_copy(update={
+        "sensitivity": [], "sizing": result.summary.sizing.model_copy(update={"npc_lower_bound": None})})
+    plain = render_html(replace(result, summary=s))
+    for section in ('id="sensitivity"', 'id="resilience"'):
         assert section not in plain
-    s, n = result.summary, result.summary["n_homes"]
-    alt = {k: {"capex": 1000.0 * (i + 1), "npc": 2000.0 * (i + 1), "lcoe_per_kwh": 0.4 + 0.1 * i, "unmet_fraction": 0.01,
-               "pv_kwp_total": 2.0, "battery_kwh_total": 5.0, "diesel_kw_total": 0.0}
-           for i, k in enumerate(("standalone", "p2p", "minigrid", "rule_of_thumb"))}
-    s["alternatives"] = alt
-    s["sizing"]["npc_lower_bound"] = 1500.0
-    s["sizing"]["gap_to_lower_bound"] = 0.12
-    s["sensitivity"] = [
-        {"parameter": "battery_capex", "low_multiplier": 0.75, "high_multiplier": 1.25, "lcoe_base": 0.5, "lcoe_low": 0.45,
-         "lcoe_high": 0.55, "payback_base": 9.0, "payback_low": 8.0, "payback_high": None, "lcoe_swing": 0.1},
-        {"parameter": "diesel_price", "low_multiplier": 0.75, "high_multiplier": 1.25, "lcoe_base": 0.5, "lcoe_low": 0.49,
-         "lcoe_high": 0.51, "payback_base": 9.0, "payback_low": 10.0, "payback_high": 8.0, "lcoe_swing": 0.02},
+    assert "Lower bound on net present cost" not in plain
+    n = s.n_homes
+    alt = Alternatives(**{k: Alternative(capex=1000.0 * (i + 1), npc=2000.0 * (i + 1), lcoe_per_kwh=0.4 + 0.1 * i,
+                                         unmet_fraction=0.01, max_home_unmet_fraction=0.01, pv_kwp_total=2.0,
+                                         battery_kwh_total=5.0, diesel_kw_total=0.0, notes=[])
+                          for i, k in enumerate(("standalone", "p2p", "minigrid", "rule_of_thumb"))})
+    sensitivity = [
+        SensitivityRow(parameter="battery_capex", low_multiplier=0.75, high_multiplier=1.25, lcoe_base=0.5,
+                       lcoe_low=0.45, lcoe_high=0.55, payback_base=9.0, payback_low=8.0, payback_high=None,
+                       lcoe_swing=0.1),
+        SensitivityRow(parameter="diesel_price", low_multiplier=0.75, high_multiplier=1.25, lcoe_base=0.5,
+                       lcoe_low=0.49, lcoe_high=0.51, payback_base=9.0, payback_low=10.0, payback_high=8.0,
+                       lcoe_swing=0.02),
     ]
-    s["resilience"] = {"failures": {"rate_per_home_year": 0.5, "unmet_fraction_with_sharing": [0.01] * n,
-                                    "unmet_fraction_without_sharing": [0.05] * n}}
+    # every home misses 1 % of its load with sharing and 5 % without (target 2 %)
+    homes = [h.model_copy(update={"unmet_fraction": 0.01, "unmet_kwh_without_sharing": 0.05 * h.load_kwh,
+                                  "failed_hours": 24.0, "unmet_hours_without_sharing": 10.0}) for h in s.homes]
+    resilience = Resilience(
+        failed_homes=n, failed_home_hours=24.0 * n, sharing_simulated=True, unmet_kwh_failed_homes_with_sharing=1.0,
+        unmet_kwh_failed_homes_without_sharing=5.0, unmet_hours_failed_homes_with_sharing=2.0,
+        unmet_hours_failed_homes_without_sharing=10.0 * n, unmet_kwh_village_with_sharing=1.0,
+        unmet_kwh_village_without_sharing=5.0, other_failure_draws=3, homes_over_target_in_other_draws_most=0,
+        worst_home_unmet_fraction_in_other_draws=0.015)
+    s = s.model_copy(update={
+        "alternatives": alt, "sensitivity": sensitivity, "homes": homes, "resilience": resilience,
+        "sizing": s.sizing.model_copy(update={"npc_lower_bound": 1500.0, "gap_to_lower_bound": 0.12})})
+    result = replace(result, summary=s)
     html = render_html(result)
     for section in ('id="alternatives"', 'id="sensitivity"', 'id="resilience"'):
         assert section in html
@@ -232,17 +248,15 @@ def test_optional_sections_render_when_their_data_is_present(small_site):
 
 # ----------------------------------------------------------------------------- batch comparison
 def _village(name, lcoe, share, co2, payback, verdict=None, cur="USD"):
-    return {"site": name, "n_homes": 10, "currency": cur,
-            "economics": {"lcoe_per_kwh": lcoe, "simple_payback_years": payback, "npc": 10000.0},
-            "affordability": {"share_households_affordable": share, "subsidy_per_month_total": 0.0},
-            "co2": {"avoided_annual_t": co2}, "energy": {"unmet_fraction": 0.01},
-            **({"verdict": verdict} if verdict else {})}
+    return VillageRow(site=name, homes=10, currency=cur, verdict=verdict, lcoe_per_kwh=lcoe,
+                      simple_payback_years=payback, share_households_affordable=share, co2_avoided_annual_t=co2,
+                      unmet_fraction=0.01, npc=10000.0, subsidy_per_month_total=0.0)
 
 
 def test_comparison_ranks_villages_and_prints_them(tmp_path):
-    rows = [_village("Hill & <Dale>", 0.61, 0.8, 12.0, None, {"status": "feasible with subsidy"}),
-            _village("Riverside", 0.45, 1.0, 20.5, 7.5, {"status": "feasible"}),
-            _village("Dry Flats", 0.38, 0.4, 3.0, 12.0, {"status": "not feasible"})]
+    rows = [_village("Hill & <Dale>", 0.61, 0.8, 12.0, None, "feasible with subsidy"),
+            _village("Riverside", 0.45, 1.0, 20.5, 7.5, "feasible"),
+            _village("Dry Flats", 0.38, 0.4, 3.0, 12.0, "not feasible")]
     ctx = comparison_context(rows)
     assert [r["site"] for r in ctx["rows"]] == ["Riverside", "Hill & <Dale>", "Dry Flats"]
     html = render_comparison_html(rows)
@@ -263,7 +277,7 @@ def test_largest_sample_pdf_fits_15_pages_and_3_mb(tmp_path):
     from p2p_size.sizing.site import load_site
 
     result = evaluate(load_site(SAMPLES / "mountain_village" / "site.yaml"))
-    assert result.summary["n_homes"] == 200
+    assert result.summary.n_homes == 200
     pdf = render_pdf(result, tmp_path / "report.pdf")
     assert pdf.stat().st_size <= 3 * 1024 * 1024
     pages = _pages_non_blank(pdf, tmp_path)
@@ -276,20 +290,20 @@ def test_largest_sample_pdf_fits_15_pages_and_3_mb(tmp_path):
 def test_report_says_what_sharing_saves_or_costs_against_standalone():
     from p2p_size.templates.report import _sharing_vs_standalone
 
-    def alts(p2p_capex, p2p_npc, sa_capex, sa_npc, sa_worst):
-        return {"p2p": {"capex": p2p_capex, "npc": p2p_npc},
-                "standalone": {"capex": sa_capex, "npc": sa_npc, "max_home_unmet_fraction": sa_worst}}
+    def alts(p2p_capex, p2p_npc, sa_capex, sa_npc, sa_worst, enabled=True):
+        return SimpleNamespace(p2p_enabled=enabled, alternatives=SimpleNamespace(
+            p2p=SimpleNamespace(capex=p2p_capex, npc=p2p_npc),
+            standalone=SimpleNamespace(capex=sa_capex, npc=sa_npc, max_home_unmet_fraction=sa_worst)))
 
-    s = {"p2p_enabled": True}
-    pays = _sharing_vs_standalone(s, alts(90.0, 100.0, 100.0, 125.0, 0.01), "USD", 0.02)
+    pays = _sharing_vs_standalone(alts(90.0, 100.0, 100.0, 125.0, 0.01), "USD", 0.02)
     assert pays.startswith("Sharing pays:") and "10 USD less (10%) capital" in pays and "25 USD less (20%)" in pays
-    later = _sharing_vs_standalone(s, alts(110.0, 100.0, 100.0, 125.0, 0.01), "USD", 0.02)
+    later = _sharing_vs_standalone(alts(110.0, 100.0, 100.0, 125.0, 0.01), "USD", 0.02)
     assert later.startswith("Sharing pays over the project life but not up front") and "10 USD more (10%)" in later
-    not_here = _sharing_vs_standalone(s, alts(110.0, 130.0, 100.0, 125.0, 0.01), "USD", 0.02)
+    not_here = _sharing_vs_standalone(alts(110.0, 130.0, 100.0, 125.0, 0.01), "USD", 0.02)
     assert not_here.startswith("Sharing does not pay here") and "5 USD more (4%)" in not_here
-    only = _sharing_vs_standalone(s, alts(110.0, 130.0, 100.0, 125.0, 0.13), "USD", 0.02)
+    only = _sharing_vs_standalone(alts(110.0, 130.0, 100.0, 125.0, 0.13), "USD", 0.02)
     assert "cannot meet the 2.0% unmet-load target" in only and "13.0%" in only
-    assert _sharing_vs_standalone({"p2p_enabled": False}, alts(1, 1, 1, 1, 0), "USD", 0.02) is None
+    assert _sharing_vs_standalone(alts(1, 1, 1, 1, 0, enabled=False), "USD", 0.02) is None
 
 
 # ----------------------------------------------------------------------------- one context, two media

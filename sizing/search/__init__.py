@@ -5,10 +5,10 @@ formulas), :mod:`.optimize` (least village NPC with sharing in the loop),
 :mod:`.lp_bound` (a perfect-foresight lower bound, HiGHS), :mod:`.alternatives` (the
 same village as standalone systems, P2P mesh, central mini-grid and rule of thumb).
 """
-from .alternatives import alternatives, minigrid_design
+from .alternatives import AlternativeResult, alternatives, minigrid_design
 from .designs import fixed_design, rule_of_thumb_design, standalone_design
 from .lp_bound import LPBound, npc_lower_bound, standalone_lower_bound
 from .optimize import optimize_design
 
-__all__ = ["LPBound", "alternatives", "fixed_design", "minigrid_design", "npc_lower_bound", "optimize_design",
+__all__ = ["AlternativeResult", "LPBound", "alternatives", "fixed_design", "minigrid_design", "npc_lower_bound", "optimize_design",
            "rule_of_thumb_design", "standalone_design", "standalone_lower_bound"]

@@ -11,17 +11,17 @@
 * ``rule_of_thumb`` — the installer's rule (:func:`~.design.rule_of_thumb_design`),
   simulated with sharing.
 
-Each entry: ``capex``, ``npc``, ``lcoe_per_kwh``, ``unmet_fraction`` (village), ``pv_kwp_total``,
-``battery_kwh_total``, ``diesel_kw_total`` and ``notes`` — the ``summary.json``
-``alternatives`` block (SPEC §4).
+Each is an :class:`AlternativeResult`: the design, its simulated year and its costs.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from ...economics.cashflow import CostInputs, Operation, build_cash_flows, cash_flows_for
 from ..design import Design
-from ..dispatch import dispatch_inputs, simulate, simulate_site
+from ..dispatch import SimulationResult, dispatch_inputs, simulate, simulate_site
 from ..resource.loads import Loads
 from ..resource.solar import SolarResult
 from ..site.schema import Site
@@ -29,22 +29,37 @@ from .designs import rule_of_thumb_design
 from .lp_bound import LPBound, npc_lower_bound
 from .optimize import optimize_design, standalone_design
 
-__all__ = ["alternatives", "lower_bound_summary", "minigrid_design"]
+__all__ = ["AlternativeResult", "alternatives", "minigrid_design"]
 
 
-def _entry(design: Design, sim, cf, notes=()) -> dict:
+@dataclass(frozen=True)
+class AlternativeResult:
+    """One way to serve the village: its design, simulated year and costs.
+
+    capex, npc : float — [currency]
+    lcoe_per_kwh : float — [currency/kWh] (NaN when nothing is served)
+    unmet_fraction : float — the village's unmet share of its load [-]
+    max_home_unmet_fraction : float — the worst home's [-]
+    notes : list of str — how it was designed
+    """
+
+    design: Design
+    sim: SimulationResult
+    capex: float
+    npc: float
+    lcoe_per_kwh: float
+    unmet_fraction: float
+    max_home_unmet_fraction: float
+    notes: list[str] = field(default_factory=list)
+
+
+def _entry(design: Design, sim, cf, notes=()) -> AlternativeResult:
     load = float(sim.load_kwh.sum())
-    return {
-        "capex": cf.capex,
-        "npc": cf.npc,
-        "lcoe_per_kwh": cf.lcoe_per_kwh,
-        "unmet_fraction": 0.0 if load == 0 else float(sim.unmet_kwh.sum() / load),
-        "max_home_unmet_fraction": float(np.max(sim.unmet_fraction)) if sim.n_homes else 0.0,
-        "pv_kwp_total": float(design.pv_kwp.sum()),
-        "battery_kwh_total": float(design.battery_kwh.sum()),
-        "diesel_kw_total": design.diesel_kw_total,
-        "notes": list(notes) or list(design.notes),
-    }
+    return AlternativeResult(
+        design=design, sim=sim, capex=cf.capex, npc=cf.npc, lcoe_per_kwh=cf.lcoe_per_kwh,
+        unmet_fraction=0.0 if load == 0 else float(sim.unmet_kwh.sum() / load),
+        max_home_unmet_fraction=float(np.max(sim.unmet_fraction)) if sim.n_homes else 0.0,
+        notes=list(notes) or list(design.notes))
 
 
 def _fixed_npc_and_capex(costs: CostInputs, n: int, *, distribution: bool) -> tuple[float, float]:
@@ -57,13 +72,14 @@ def _fixed_npc_and_capex(costs: CostInputs, n: int, *, distribution: bool) -> tu
 
 
 def minigrid_design(site: Site, solar: SolarResult, loads: Loads, *, max_evaluations: int = 150,
-                    start: LPBound | None = None) -> tuple[Design, object, dict]:
+                    start: LPBound | None = None) -> AlternativeResult:
     """The central mini-grid: one bus with the village's load / (1 − distribution losses).
 
     ``start``: the run's LP bound (pooled sizes), the search's starting shape; without it
     the optimiser solves the bus's own LP (~1 s).
 
-    Returns the one-bus design, its simulated year and its ``alternatives`` entry.
+    Returns the one-bus design, its simulated year and its costs (the distribution network
+    instead of links, a meter, transport and installation per home).
     """
     loss = site.equipment.minigrid.distribution_loss_fraction
     bus_kw = loads.load_kw.sum(axis=1, keepdims=True) / (1.0 - loss)
@@ -86,24 +102,18 @@ def minigrid_design(site: Site, solar: SolarResult, loads: Loads, *, max_evaluat
     capex = plant.capex - one_capex + n_capex
     served_homes = float(sim.served_kwh.sum()) * (1.0 - loss) * 8760.0 / sim.n_hours
     load = float(loads.load_kw.sum())
-    entry = {
-        "capex": capex,
-        "npc": npc,
-        "lcoe_per_kwh": npc * plant.crf / served_homes if served_homes > 0 else float("nan"),
-        "unmet_fraction": 0.0 if load == 0 else float(sim.unmet_kwh.sum() / sim.load_kwh.sum()),
-        "max_home_unmet_fraction": float(sim.unmet_kwh.sum() / sim.load_kwh.sum()) if load else 0.0,
-        "pv_kwp_total": float(design.pv_kwp.sum()),
-        "battery_kwh_total": float(design.battery_kwh.sum()),
-        "diesel_kw_total": design.diesel_kw_total,
-        "notes": [f"one central plant on a bus carrying the village load / (1 - {loss:g} distribution losses), "
-                  "sized by the same optimiser; distribution network, meter, transport and installation per home; "
-                  "home-equipment outages do not apply"] + list(design.notes),
-    }
-    return design, sim, entry
+    return AlternativeResult(
+        design=design, sim=sim, capex=capex, npc=npc,
+        lcoe_per_kwh=npc * plant.crf / served_homes if served_homes > 0 else float("nan"),
+        unmet_fraction=0.0 if load == 0 else float(sim.unmet_kwh.sum() / sim.load_kwh.sum()),
+        max_home_unmet_fraction=float(sim.unmet_kwh.sum() / sim.load_kwh.sum()) if load else 0.0,
+        notes=[f"one central plant on a bus carrying the village load / (1 - {loss:g} distribution losses), "
+               "sized by the same optimiser; distribution network, meter, transport and installation per home; "
+               "home-equipment outages do not apply"] + list(design.notes))
 
 
 def alternatives(site: Site, solar: SolarResult, loads: Loads, seed: int = 0, *,
-                 design: Design | None = None, bound: LPBound | None = None) -> dict:
+                 design: Design | None = None, bound: LPBound | None = None) -> dict[str, AlternativeResult]:
     """The four designs side by side (see module docstring), each simulated and costed.
 
     Parameters
@@ -115,11 +125,8 @@ def alternatives(site: Site, solar: SolarResult, loads: Loads, seed: int = 0, *,
 
     Returns
     -------
-    dict
-        ``{"standalone": {...}, "p2p": {...}, "minigrid": {...}, "rule_of_thumb": {...}}``,
-        each with capex, npc [currency], lcoe_per_kwh [currency/kWh], unmet_fraction,
-        max_home_unmet_fraction [-], pv_kwp_total [kWp], battery_kwh_total [kWh],
-        diesel_kw_total [kW], notes.
+    dict of AlternativeResult
+        ``p2p``, ``standalone``, ``minigrid`` and ``rule_of_thumb``, in that order.
     """
     costs = CostInputs.from_site(site)
     if bound is None:
@@ -134,16 +141,9 @@ def alternatives(site: Site, solar: SolarResult, loads: Loads, seed: int = 0, *,
     sa_sim = simulate_site(site, sa, solar, loads, p2p=False, seed=seed)
     out["standalone"] = _entry(sa, sa_sim, cash_flows_for(costs, sa, sa_sim, p2p=False))
 
-    out["minigrid"] = minigrid_design(site, solar, loads, start=bound)[2]
+    out["minigrid"] = minigrid_design(site, solar, loads, start=bound)
 
     rot = rule_of_thumb_design(site, solar, loads)
     rot_sim = simulate_site(site, rot, solar, loads, p2p=True, seed=seed)
     out["rule_of_thumb"] = _entry(rot, rot_sim, cash_flows_for(costs, rot, rot_sim, p2p=True))
     return out
-
-
-def lower_bound_summary(bound: LPBound, npc: float) -> dict:
-    """``sizing.npc_lower_bound`` [currency] and ``sizing.gap_to_lower_bound`` = NPC / bound − 1 [-]."""
-    return {"npc_lower_bound": bound.npc,
-            "gap_to_lower_bound": float(npc / bound.npc - 1.0) if bound.npc > 0 else None,
-            "lower_bound_note": bound.method_note}

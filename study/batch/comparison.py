@@ -6,44 +6,47 @@ import difflib
 import io
 import math
 from pathlib import Path
-from typing import Optional, Sequence
+from typing import Callable, Optional, Sequence
 
 from ...sizing.errors import P2PSizeError, Problem
+from ...templates.comparison import VillageRow
 from ..outputs import staged_outputs
+from ..summary import StudySummary
 from .outcome import BatchResult, Outcome
 
-#: --rank-by: the summary value ranked on, and whether larger is better.
-RANKINGS: dict[str, tuple[tuple[str, str], bool, str]] = {
-    "lcoe": (("economics", "lcoe_per_kwh"), False, "LCOE, cheapest first"),
-    "payback": (("economics", "simple_payback_years"), False, "simple payback, shortest first"),
-    "affordability": (("affordability", "share_households_affordable"), True, "share of households that can afford the tariff, highest first"),
-    "co2": (("co2", "avoided_annual_t"), True, "CO2 avoided per year, most first"),
-    "unmet": (("energy", "unmet_fraction"), False, "unmet load, least first"),
+#: --rank-by: what a village is ranked on (read from its summary), whether larger is better, and in words.
+RANKINGS: dict[str, tuple[Callable[[StudySummary], Optional[float]], bool, str]] = {
+    "lcoe": (lambda s: s.economics.lcoe_per_kwh, False, "LCOE, cheapest first"),
+    "payback": (lambda s: s.economics.simple_payback_years, False, "simple payback, shortest first"),
+    "affordability": (lambda s: s.affordability.share_households_affordable, True,
+                      "share of households that can afford the tariff, highest first"),
+    "co2": (lambda s: s.co2.avoided_annual_t, True, "CO2 avoided per year, most first"),
+    "unmet": (lambda s: s.energy.unmet_fraction, False, "unmet load, least first"),
 }
 
-#: Columns of comparison.csv: (header, summary section or None, key).
-CSV_COLUMNS = (
-    ("site", None, "site"), ("homes", None, "n_homes"), ("currency", None, "currency"),
-    ("lcoe_per_kwh", "economics", "lcoe_per_kwh"),
-    ("simple_payback_years", "economics", "simple_payback_years"),
-    ("share_households_affordable", "affordability", "share_households_affordable"),
-    ("co2_avoided_annual_t", "co2", "avoided_annual_t"),
-    ("unmet_fraction", "energy", "unmet_fraction"),
-    ("npc", "economics", "npc"), ("capex", "economics", "capex"),
-    ("tariff_per_kwh", "affordability", "tariff_per_kwh"),
-    ("subsidy_per_month_total", "affordability", "subsidy_per_month_total"),
-    ("pv_kwp_total", "sizing", "pv_kwp_total"), ("battery_kwh_total", "sizing", "battery_kwh_total"),
-    ("diesel_kw_total", "sizing", "diesel_kw_total"), ("sizing_method", "sizing", "method"),
-    ("renewable_fraction", "energy", "renewable_fraction"), ("p2p_traded_kwh", "energy", "p2p_traded_kwh"),
+#: Columns of comparison.csv: (header, the summary field it shows).
+CSV_COLUMNS: tuple[tuple[str, Callable[[StudySummary], object]], ...] = (
+    ("site", lambda s: s.site), ("homes", lambda s: s.n_homes), ("currency", lambda s: s.currency),
+    ("lcoe_per_kwh", lambda s: s.economics.lcoe_per_kwh),
+    ("simple_payback_years", lambda s: s.economics.simple_payback_years),
+    ("share_households_affordable", lambda s: s.affordability.share_households_affordable),
+    ("co2_avoided_annual_t", lambda s: s.co2.avoided_annual_t),
+    ("unmet_fraction", lambda s: s.energy.unmet_fraction),
+    ("npc", lambda s: s.economics.npc), ("capex", lambda s: s.economics.capex),
+    ("tariff_per_kwh", lambda s: s.affordability.tariff_per_kwh),
+    ("subsidy_per_month_total", lambda s: s.affordability.subsidy_per_month_total),
+    ("pv_kwp_total", lambda s: s.sizing.pv_kwp_total), ("battery_kwh_total", lambda s: s.sizing.battery_kwh_total),
+    ("diesel_kw_total", lambda s: s.sizing.diesel_kw_total), ("sizing_method", lambda s: s.sizing.method),
+    ("renewable_fraction", lambda s: s.energy.renewable_fraction),
+    ("p2p_traded_kwh", lambda s: s.energy.p2p_traded_kwh),
 )
 
 
-
-def _value(summary: Optional[dict], section: Optional[str], key: str):
-    if not summary:
+def _value(summary: Optional[StudySummary], field: Callable[[StudySummary], object]):
+    """A field of a village's summary (None for a failed village, or a value that is not finite)."""
+    if summary is None:
         return None
-    block = summary if section is None else summary.get(section) or {}
-    value = block.get(key) if isinstance(block, dict) else None
+    value = field(summary)
     if isinstance(value, float) and not math.isfinite(value):
         return None
     return value
@@ -60,10 +63,10 @@ def check_rank_by(rank_by: str) -> str:
 
 def rank(outcomes: Sequence[Outcome], rank_by: str = "lcoe") -> list[Outcome]:
     """Good villages by ``rank_by`` (best first; no value: after those with one), then failed ones."""
-    (section, key), larger_is_better, _ = RANKINGS[check_rank_by(rank_by)]
+    field, larger_is_better, _ = RANKINGS[check_rank_by(rank_by)]
 
     def order(o: Outcome):
-        v = _value(o.summary, section, key) if o.ok else None
+        v = _value(o.summary, field) if o.ok else None
         if v is not None and larger_is_better:
             v = -v
         return (not o.ok, v is None, v if v is not None else 0.0, o.village.slug)
@@ -71,17 +74,22 @@ def rank(outcomes: Sequence[Outcome], rank_by: str = "lcoe") -> list[Outcome]:
     return sorted(outcomes, key=order)
 
 
-def comparison_rows(ranked: Sequence[Outcome], rank_by: str = "lcoe") -> list[dict]:
-    """The renderers' rows, in rank order: each village's summary plus ``village``,
-    ``status``, ``error``, ``rank`` and ``ranked_by`` (what the order means)."""
+def comparison_rows(ranked: Sequence[Outcome]) -> list[VillageRow]:
+    """The comparison report's rows, in rank order (failed villages last, with their error)."""
     rows = []
     for k, o in enumerate(ranked, 1):
-        base = dict(o.summary) if o.summary else {"site": o.village.slug}
-        base.pop("homes", None)
-        base.update({"village": o.village.slug, "status": o.status, "error_type": o.error_type, "error": o.error,
-                     "rank": k if o.ok else None, "ranked_by": RANKINGS[rank_by][2], "resumed": o.resumed, "site_file": str(o.village.site_path),
-                     "output_dir": str(o.village.out_dir)})
-        rows.append(base)
+        s = o.summary if o.ok else None
+        get = lambda field: _value(s, field)  # noqa: E731
+        rows.append(VillageRow(
+            site=s.site if s is not None else o.village.slug, rank=k if o.ok else None, failed=not o.ok,
+            homes=get(lambda s: s.n_homes), currency=get(lambda s: s.currency) or "",
+            verdict=get(lambda s: s.verdict.status), lcoe_per_kwh=get(lambda s: s.economics.lcoe_per_kwh),
+            simple_payback_years=get(lambda s: s.economics.simple_payback_years),
+            share_households_affordable=get(lambda s: s.affordability.share_households_affordable),
+            co2_avoided_annual_t=get(lambda s: s.co2.avoided_annual_t),
+            unmet_fraction=get(lambda s: s.energy.unmet_fraction), npc=get(lambda s: s.economics.npc),
+            subsidy_per_month_total=get(lambda s: s.affordability.subsidy_per_month_total),
+            error=None if o.ok else f"{o.error_type or 'error'}: {o.error or ''}".strip()))
     return rows
 
 
@@ -92,7 +100,7 @@ def comparison_csv(ranked: Sequence[Outcome]) -> str:
     w.writerow(["rank", "village", "status"] + [c[0] for c in CSV_COLUMNS]
                + ["resumed", "seconds", "output_dir", "site_file", "error_type", "error"])
     for k, o in enumerate(ranked, 1):
-        values = [_value(o.summary, section, key) for _, section, key in CSV_COLUMNS]
+        values = [_value(o.summary, field) for _, field in CSV_COLUMNS]
         w.writerow([k if o.ok else "", o.village.slug, o.status]
                    + ["" if v is None else v for v in values]
                    + [o.resumed, f"{o.seconds:.2f}", str(o.village.out_dir), str(o.village.site_path),
@@ -104,12 +112,12 @@ def write_comparison(result: BatchResult, formats: Sequence[str]) -> dict[str, P
     """Write comparison.csv (always) and comparison.html / .pdf (per ``formats``) atomically."""
     from ...templates.render import comparison_context, render_comparison_html, render_comparison_pdf
 
-    rows = comparison_rows(result.outcomes, result.rank_by)
+    rows = comparison_rows(result.outcomes)
     names = ["comparison.csv"] + [f"comparison.{f}" for f in ("html", "pdf") if f in formats]
     with staged_outputs(result.out_dir) as stage:
         (stage / "comparison.csv").write_text(comparison_csv(result.outcomes), encoding="utf-8")
         if "html" in formats or "pdf" in formats:
-            report = comparison_context(rows)  # one context for both: they cannot disagree
+            report = comparison_context(rows, ranked_by=RANKINGS[result.rank_by][2])  # one context for both
             if "html" in formats:
                 (stage / "comparison.html").write_text(render_comparison_html(rows, report), encoding="utf-8")
             if "pdf" in formats:

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Optional
 
+from ..summary import StudySummary
 from .plan import Village
 
 
@@ -20,7 +21,7 @@ class Outcome:
 
     village: Village
     status: str
-    summary: Optional[dict] = None
+    summary: Optional[StudySummary] = None
     error_type: Optional[str] = None
     error: Optional[str] = None
     seconds: float = 0.0

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Optional, Sequence
 
 from ...sizing.errors import P2PSizeError, Problem
+from ..summary import StudySummary
 
 DIGEST_FILE = "inputs.sha256"
 
@@ -132,8 +133,9 @@ def input_digest(site_path: Path, options: RunOptions) -> Optional[str]:
     return h.hexdigest()
 
 
-def last_good(village: Village, options: RunOptions) -> Optional[dict]:
-    """The village's last summary when its inputs are unchanged since then, else None."""
+def last_good(village: Village, options: RunOptions) -> Optional[StudySummary]:
+    """The village's last summary when its inputs are unchanged since then, else None
+    (also when it no longer reads as a summary of this version)."""
     digest_path = village.out_dir / DIGEST_FILE
     summary_path = village.out_dir / "summary.json"
     if not (digest_path.is_file() and summary_path.is_file()):
@@ -142,7 +144,7 @@ def last_good(village: Village, options: RunOptions) -> Optional[dict]:
     if digest is None or digest_path.read_text(encoding="utf-8").strip() != digest:
         return None
     try:
-        return json.loads(summary_path.read_text(encoding="utf-8"))
+        return StudySummary.model_validate_json(summary_path.read_bytes())
     except (OSError, ValueError):
         return None
 
