@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 DEMO_SITE ?= sample_sites/mountain_village/site.yaml
 DEMO_OUT  ?= demo-output
 
-.PHONY: demo test install system-deps clean reference
+.PHONY: demo test test-fast install system-deps clean reference schema
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -45,3 +45,7 @@ clean:
 # Rewrite the README's site-file reference from the schema.
 reference: install
 	$(BIN)/python -c "import re, pathlib; from p2p_size.sizing.site import reference_markdown as r; p = pathlib.Path('README.md'); s = p.read_text(); a, b = '<!-- schema-reference:start -->', '<!-- schema-reference:end -->'; p.write_text(s[: s.index(a) + len(a)] + '\n' + r() + '\n' + s[s.index(b):])"
+
+# Rewrite study/summary.schema.json, the JSON Schema of summary.json, from the types.
+schema: install
+	$(BIN)/python -c "import json, pathlib; from p2p_size.study.summary import json_schema; pathlib.Path('study/summary.schema.json').write_text(json.dumps(json_schema(), indent=2) + '\\n')"

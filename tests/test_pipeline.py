@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from importlib import resources
 
 import pandas as pd
 import pytest
@@ -10,7 +11,11 @@ from typer.testing import CliRunner
 
 from p2p_size.cli.main import app
 from p2p_size.study.run import evaluate
+import jsonschema
+
 from p2p_size.study.summary import summary_json
+
+SCHEMA = json.loads(resources.files("p2p_size.study").joinpath("summary.schema.json").read_text())
 from p2p_size.sizing.site import load_site
 
 runner = CliRunner()
@@ -30,6 +35,8 @@ def test_run_writes_every_output(small_site, tmp_path):
     summary = json.loads((out / "summary.json").read_text())
     homes = pd.read_csv(out / "homes.csv")
     assert summary["n_homes"] == 8 == len(homes) == len(summary["homes"])
+    assert list(homes.columns) == list(summary["homes"][0])       # homes.csv and summary.json: same columns
+    jsonschema.validate(summary, SCHEMA)
     assert summary["site"] == "Test village"
     e = summary["energy"]
     assert_allclose(e["load_kwh"], homes["load_kwh"].sum(), rtol=1e-9)
@@ -119,7 +126,8 @@ def test_summary_identities_hold_on_every_sample(sample_result):
     st = sample_result.settlement
     if st is not None:
         assert_allclose(st.p2p_income.sum(), st.p2p_cost.sum(), rtol=1e-9, atol=1e-9)
-    summary_json(s)  # no NaN leaks into summary.json (allow_nan=False)
+    text = summary_json(s)  # no NaN leaks into summary.json (allow_nan=False)
+    jsonschema.validate(json.loads(text), SCHEMA)  # every sample's summary.json meets the shipped schema
 
 
 def test_sharing_helps_the_homes_whose_systems_failed(small_site_data, tmp_path):
