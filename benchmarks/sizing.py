@@ -20,7 +20,7 @@ import numpy as np
 from p2p_size.economics.cashflow import CostInputs, cash_flows_for
 from p2p_size.sizing.resource.loads import build_loads
 from p2p_size.sizing.search.lp_bound import npc_lower_bound, standalone_lower_bound
-from p2p_size.sizing.search.optimize import optimize_design, standalone_design
+from p2p_size.sizing.search.optimize import optimize_design, standalone_optimum
 from p2p_size.sizing.dispatch import simulate_site
 from p2p_size.sizing.site import load_site
 from p2p_size.sizing.resource.solar import solar_resource
@@ -46,7 +46,7 @@ def main(standalone_bound: bool = False) -> dict:
         sims = int(design.notes[0].split(":")[1].split("whole-village")[0])
         costs = CostInputs.from_site(site)
         p2p_capex = cash_flows_for(costs, design, sim, p2p=True).capex
-        sa = standalone_design(site, solar, loads, seed=0, start=bound)      # the P2P search's seed (memo)
+        sa = standalone_optimum(site, solar, loads, seed=0, start=bound).design      # the P2P search's seed (searched again)
         sa_sim = simulate_site(site, sa, solar, loads, p2p=False)
         sa_cf = cash_flows_for(costs, sa, sa_sim, p2p=False)
         gap = npc / bound.npc - 1.0

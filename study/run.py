@@ -23,9 +23,9 @@ from ..sizing.errors import P2PSizeError, Problem
 from ..sizing.market import Settlement, settle_site
 from ..sizing.resource import Loads, SolarResult, build_loads, solar_resource
 from ..sizing.search.alternatives import AlternativeResult, alternatives
-from ..sizing.search.designs import fixed_design, rule_of_thumb_design, standalone_design
+from ..sizing.search.designs import fixed_design, rule_of_thumb_design, without_links
 from ..sizing.search.lp_bound import LPBound, npc_lower_bound
-from ..sizing.search.optimize import optimize_design
+from ..sizing.search.optimize import StandaloneOptimum, optimize_design, standalone_optimum
 from ..sizing.site.schema import Site
 from .summary import StudySummary, build_summary
 
@@ -73,17 +73,17 @@ class StudyResult:
 
 
 def choose_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool = True, seed: int = 0,
-                  bound: Optional[LPBound] = None) -> Design:
+                  bound: Optional[LPBound] = None, standalone: Optional[StandaloneOptimum] = None) -> Design:
     """The design for ``sizing.method``: optimised per home (sharing in the loop when
-    ``p2p``), the rule of thumb, or fixed sizes."""
+    ``p2p``, seeded with the ``standalone`` optimum), the rule of thumb, or fixed sizes."""
     method = site.sizing.method
     if method == "fixed":
         design = fixed_design(site, loads)
     elif method == "rule_of_thumb":
         design = rule_of_thumb_design(site, solar, loads)
     else:
-        return optimize_design(site, solar, loads, p2p=p2p, seed=seed, start=bound)
-    return design if p2p else standalone_design(design, loads)
+        return optimize_design(site, solar, loads, p2p=p2p, seed=seed, start=bound, standalone=standalone)
+    return design if p2p else without_links(design, loads)
 
 
 #: Bytes per home-hour a run holds at its peak: the hourly record of the dispatch
@@ -125,7 +125,8 @@ def evaluate(site: Site, *, seed: int = 0, p2p: bool = True,
     step("sizing")
     p2p_on = p2p and site.p2p.enabled
     bound = npc_lower_bound(site, solar, loads, p2p=p2p_on)
-    design = choose_design(site, solar, loads, p2p=p2p_on, seed=seed, bound=bound)
+    standalone = standalone_optimum(site, solar, loads, seed=seed, start=bound)  # searched once: seed and alternative
+    design = choose_design(site, solar, loads, p2p=p2p_on, seed=seed, bound=bound, standalone=standalone)
     step("simulation")
     sim = simulate_site(site, design, solar, loads, p2p=p2p_on, seed=seed, record_hourly=True)
     step("economics")
@@ -135,7 +136,8 @@ def evaluate(site: Site, *, seed: int = 0, p2p: bool = True,
     settlement = settle_site(site, design, sim, loads.group_of_home, today_per_kwh) if p2p_on else None
     p2p_net = settlement.p2p_net if settlement is not None else None
     econ = evaluate_economics(site, design, sim, loads, p2p=p2p_on, p2p_income=p2p_net, genset_use=genset_use)
-    others = alternatives(site, solar, loads, seed, design=design if p2p_on else None, bound=bound)
+    others = alternatives(site, solar, loads, seed, design=design if p2p_on else None, bound=bound,
+                          standalone=standalone)
 
     def resimulate(load_scale: float):
         """The same design with every home's load scaled (load-growth sensitivity)."""
@@ -147,7 +149,7 @@ def evaluate(site: Site, *, seed: int = 0, p2p: bool = True,
     tornado = sensitivity(site, design, sim, loads, p2p_on, p2p_net, resimulate=resimulate, genset_use=genset_use)
     solo = draws = None
     if site.failures is not None:
-        solo = simulate_site(site, standalone_design(design, loads), solar, loads, p2p=False, seed=seed) if p2p_on else sim
+        solo = simulate_site(site, without_links(design, loads), solar, loads, p2p=False, seed=seed) if p2p_on else sim
         draws = other_failure_draws(site, design, solar, loads, p2p_on, seed)
     summary = build_summary(site=site, seed=seed, p2p=p2p_on, solar=solar, loads=loads, design=design, sim=sim,
                             econ=econ, settlement=settlement, bound=bound, alternatives=others, baseline=baseline,

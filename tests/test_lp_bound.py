@@ -128,14 +128,14 @@ def test_the_standalone_search_is_close_to_its_own_bound():
     # without sharing, the per-home LPs bound exactly the problem the standalone search
     # solves (bar perfect foresight): on a solar-only village the search lands within 2 %
     from p2p_size.sizing.search.lp_bound import standalone_lower_bound
-    from p2p_size.sizing.search.optimize import standalone_design
+    from p2p_size.sizing.search.optimize import standalone_optimum
 
     site = load_site(SAMPLES / "south_asia_shs" / "site.yaml")
     solar, loads = solar_resource(site, seed=0), build_loads(site, seed=0)
     keep = np.flatnonzero(np.arange(loads.n_homes) % 5 == 0)          # 20 of the 100 homes
     loads = replace(loads, load_kw=loads.load_kw[:, keep], group_of_home=loads.group_of_home[keep],
                     home_ids=[loads.home_ids[i] for i in keep])
-    design = standalone_design(site, solar, loads, seed=0)
+    design = standalone_optimum(site, solar, loads, seed=0).design
     sim = simulate_site(site, design, solar, loads, p2p=False)
     npc = cash_flows_for(CostInputs.from_site(site), design, sim, p2p=False).npc
     bound = standalone_lower_bound(site, solar, loads)

@@ -12,7 +12,7 @@ from p2p_size.sizing.search.designs import rule_of_thumb_design
 from p2p_size.sizing.errors import InfeasibleError
 from p2p_size.sizing.resource.loads import build_loads
 from p2p_size.sizing.search.lp_bound import npc_lower_bound
-from p2p_size.sizing.search.optimize import auto_evaluations, optimize_design, standalone_design
+from p2p_size.sizing.search.optimize import auto_evaluations, optimize_design, standalone_optimum
 from p2p_size.sizing.dispatch import simulate_site
 from p2p_size.sizing.site import load_site
 from p2p_size.sizing.resource.solar import solar_resource
@@ -52,7 +52,7 @@ def test_sample_village_every_home_meets_target_and_sharing_vs_standalone(name):
     rot_sim = simulate_site(site, rot, solar, loads, p2p=True)
     assert cf.npc <= cash_flows_for(costs, rot, rot_sim, p2p=True).npc
     assert any("whole-village simulations" in n for n in design.notes)
-    sa = standalone_design(site, solar, loads, seed=0, start=bound)      # the P2P search's seed (memo)
+    sa = standalone_optimum(site, solar, loads, seed=0, start=bound).design      # the P2P search's seed
     sa_sim = simulate_site(site, sa, solar, loads, p2p=False)
     assert np.all((sa.diesel_kw == 0) | (sa.diesel_kw >= smallest))
     if np.max(sa_sim.unmet_fraction) <= target + 1e-12:
@@ -153,7 +153,7 @@ def test_standalone_search_reaches_each_homes_own_optimum_on_a_grid(tmp_path):
             best = np.where(ok, np.minimum(best, npc), best)
     assert np.all(np.isfinite(best))
     # the budget a run gives the standalone alternative
-    design = standalone_design(site, solar, loads, max_evaluations=int(0.4 * auto_evaluations(n)))
+    design = standalone_optimum(site, solar, loads, max_evaluations=int(0.4 * auto_evaluations(n))).design
     sim = simulate_site(site, design, solar, loads, p2p=False)
     assert np.all(sim.unmet_fraction <= 0.02 + 1e-12)
     found = cash_flows_for(costs, design, sim, p2p=False).npc_per_home

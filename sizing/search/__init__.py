@@ -6,9 +6,10 @@ formulas), :mod:`.optimize` (least village NPC with sharing in the loop),
 same village as standalone systems, P2P mesh, central mini-grid and rule of thumb).
 """
 from .alternatives import AlternativeResult, alternatives, minigrid_design
-from .designs import fixed_design, rule_of_thumb_design, standalone_design
+from .designs import fixed_design, rule_of_thumb_design, without_links
 from .lp_bound import LPBound, npc_lower_bound, standalone_lower_bound
-from .optimize import optimize_design
+from .optimize import StandaloneOptimum, optimize_design, standalone_optimum
 
-__all__ = ["AlternativeResult", "LPBound", "alternatives", "fixed_design", "minigrid_design", "npc_lower_bound", "optimize_design",
-           "rule_of_thumb_design", "standalone_design", "standalone_lower_bound"]
+__all__ = ["AlternativeResult", "LPBound", "StandaloneOptimum", "alternatives", "fixed_design", "minigrid_design",
+           "npc_lower_bound", "optimize_design", "rule_of_thumb_design", "standalone_lower_bound", "standalone_optimum",
+           "without_links"]

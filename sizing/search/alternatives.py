@@ -27,7 +27,7 @@ from ..resource.solar import SolarResult
 from ..site.schema import Site
 from .designs import rule_of_thumb_design
 from .lp_bound import LPBound, npc_lower_bound
-from .optimize import optimize_design, standalone_design
+from .optimize import StandaloneOptimum, optimize_design, standalone_optimum
 
 __all__ = ["AlternativeResult", "alternatives", "minigrid_design"]
 
@@ -113,7 +113,8 @@ def minigrid_design(site: Site, solar: SolarResult, loads: Loads, *, max_evaluat
 
 
 def alternatives(site: Site, solar: SolarResult, loads: Loads, seed: int = 0, *,
-                 design: Design | None = None, bound: LPBound | None = None) -> dict[str, AlternativeResult]:
+                 design: Design | None = None, bound: LPBound | None = None,
+                 standalone: StandaloneOptimum | None = None) -> dict[str, AlternativeResult]:
     """The four designs side by side (see module docstring), each simulated and costed.
 
     Parameters
@@ -122,6 +123,9 @@ def alternatives(site: Site, solar: SolarResult, loads: Loads, seed: int = 0, *,
         The run's P2P design (``method`` whatever the site asks); optimised here when None.
     bound : LPBound, optional
         The LP bound already computed for the run; reused as the optimiser's start.
+    standalone : StandaloneOptimum, optional
+        The standalone optimum the run already searched (:func:`~.optimize.standalone_optimum`
+        with the same inputs and ``start=bound``); searched here when None.
 
     Returns
     -------
@@ -132,12 +136,14 @@ def alternatives(site: Site, solar: SolarResult, loads: Loads, seed: int = 0, *,
     if bound is None:
         bound = npc_lower_bound(site, solar, loads, p2p=True)
     out = {}
+    if standalone is None:
+        standalone = standalone_optimum(site, solar, loads, seed=seed, start=bound)
     if design is None:
-        design = optimize_design(site, solar, loads, p2p=True, seed=seed, start=bound)
+        design = optimize_design(site, solar, loads, p2p=True, seed=seed, start=bound, standalone=standalone)
     sim = simulate_site(site, design, solar, loads, p2p=True, seed=seed)
     out["p2p"] = _entry(design, sim, cash_flows_for(costs, design, sim, p2p=True))
 
-    sa = standalone_design(site, solar, loads, seed=seed, start=bound)   # searched once per run (memo)
+    sa = standalone.design
     sa_sim = simulate_site(site, sa, solar, loads, p2p=False, seed=seed)
     out["standalone"] = _entry(sa, sa_sim, cash_flows_for(costs, sa, sa_sim, p2p=False))
 

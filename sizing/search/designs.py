@@ -64,7 +64,7 @@ def fixed_design(site: Site, loads: Loads) -> Design:
     return Design(pv, bat, diesel, shared, existing_pv, existing_bat, "fixed", placement, notes)
 
 
-def standalone_design(design: Design, loads: Loads) -> Design:
+def without_links(design: Design, loads: Loads) -> Design:
     """The same design for unlinked homes: a shared genset cannot reach them, so each
     home gets its own, rated at its peak load (placement ``shared`` only)."""
     if design.placement != "shared":

@@ -16,7 +16,7 @@ dispatch kernel (fast path) and costed by :func:`~p2p_size.economics.cashflow.ca
    thumb and grown until every home meets the target (if the target is still missed at
    the bounds it is infeasible: :class:`~p2p_size.sizing.errors.InfeasibleError` says how
    close the bounds get and what would make it feasible); the rule of thumb; and, for the
-   P2P design, the standalone optimum (:func:`standalone_design`, same PV and batteries,
+   P2P design, the standalone optimum (:func:`standalone_optimum`, same PV and batteries,
    homes linked, genset at its total rating or smaller). Only improvements are accepted
    afterwards, so the P2P NPC is never above "standalone + links" when that is feasible.
 3. **Pattern search over the group factors** (a_g, b_g, c): each coordinate both ways,
@@ -44,6 +44,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass, replace
+from typing import NamedTuple
 
 import numpy as np
 
@@ -57,7 +58,8 @@ from ..site.schema import Site
 from .designs import rule_of_thumb_design
 from .lp_bound import npc_lower_bound
 
-__all__ = ["optimize_design", "standalone_design", "auto_evaluations", "SizeBounds", "BOUNDS", "Candidate"]
+__all__ = ["BOUNDS", "Candidate", "SizeBounds", "StandaloneOptimum", "auto_evaluations", "optimize_design",
+           "standalone_optimum"]
 
 _FLOOR_LOG2 = -6.0           # factor 2^-6 = 1/64 of the rule of thumb; below it the size is 0
 _TOL = 1e-12                 # feasibility tolerance on the unmet fraction [-]
@@ -237,7 +239,8 @@ def _infeasible(search: _Search, at_bounds: Candidate) -> InfeasibleError:
 def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool = True, seed: int = 0,
                     failed: np.ndarray | None = None, time_budget_s: float | None = None,
                     max_evaluations: int | None = None, bounds: SizeBounds = BOUNDS, start=None,
-                    on_infeasible: str = "raise", seed_standalone: bool = True) -> Design:
+                    on_infeasible: str = "raise", seed_standalone: bool = True,
+                    standalone: StandaloneOptimum | None = None) -> Design:
     """Per-home PV, battery and genset sizes that minimise the village NPC (see module notes).
 
     Parameters
@@ -270,8 +273,11 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
         which must still be shown) relax each home that cannot meet it to what it reaches
         at the bounds + 5 % and say so in the notes.
     seed_standalone : bool
-        With ``p2p``, search the standalone optimum first and start from it (sizes
-        unchanged, homes linked) when it is feasible and cheaper than the other starts.
+        With ``p2p``, start also from the standalone optimum (sizes unchanged, homes
+        linked), kept when it is feasible and cheaper than the other starts.
+    standalone : StandaloneOptimum, optional
+        That optimum, when the caller has searched it (:func:`standalone_optimum` on the
+        same site, resource, loads, seed and outages); searched here when None.
 
     Returns
     -------
@@ -286,12 +292,12 @@ def optimize_design(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool =
     """
     return _optimize(site, solar, loads, p2p=p2p, seed=seed, failed=failed, time_budget_s=time_budget_s,
                      max_evaluations=max_evaluations, bounds=bounds, start=start, on_infeasible=on_infeasible,
-                     seed_standalone=seed_standalone)[0]
+                     seed_standalone=seed_standalone, standalone=standalone)[0]
 
 
 def _optimize(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool, seed: int, failed, time_budget_s,
               max_evaluations: int | None, bounds: SizeBounds, start, on_infeasible: str, seed_standalone: bool,
-              home_evaluations: int = 0) -> tuple[Design, Design]:
+              home_evaluations: int = 0, standalone: StandaloneOptimum | None = None) -> tuple[Design, Design]:
     """:func:`optimize_design`, returning the design and the one its staged search (group factors and
     per-home moves) reached; standalone searches then spend ``home_evaluations`` more
     simulations moving each home on its own (:func:`_home_by_home`)."""
@@ -310,10 +316,12 @@ def _optimize(site: Site, solar: SolarResult, loads: Loads, *, p2p: bool, seed: 
         # the standalone search's staged design seeds the P2P search (its home-by-home
         # refinement, kept for the standalone alternative, makes a worse seed on the
         # mountain village: 126,191 against 118,830 after the P2P search)
-        final, staged = _standalone(site, solar, loads, seed=seed, failed=None if own_failures else failed,
-                                    start=start, bounds=bounds,
-                                    max_evaluations=max(int(max_evaluations * _STANDALONE_SHARE), 40),
-                                    time_budget_s=None if time_budget_s is None else time_budget_s * _STANDALONE_SHARE)
+        if standalone is None:
+            standalone = standalone_optimum(
+                site, solar, loads, seed=seed, failed=None if own_failures else failed, start=start, bounds=bounds,
+                max_evaluations=max(int(max_evaluations * _STANDALONE_SHARE), 40),
+                time_budget_s=None if time_budget_s is None else time_budget_s * _STANDALONE_SHARE)
+        final, staged = standalone
         # ... except with per-home gensets: only the home-by-home search switches a home's
         # genset on or off (the staged one has one genset factor for all homes)
         sa = final if site.equipment.diesel.placement == "per_home" else staged
@@ -622,40 +630,31 @@ _STANDALONE_SHARE = 0.4
 _STANDALONE_HOME_SHARE = 0.2      # then each standalone home on its own (:func:`_home_by_home`)
 _HOME_STEPS = (0.5, 1.0 / 16)
 _REGROW = 0.5   # a home a per-home move pushes over the target comes back this × the step larger
-_MEMO: list = []
+class StandaloneOptimum(NamedTuple):
+    """The standalone optimum (``p2p=False``, best effort) and the design its staged search
+    (group factors and per-home moves) reached before the home-by-home refinement.
+
+    The study searches it once and hands it to :func:`optimize_design` (the P2P search's
+    seed) and to :func:`~.alternatives.alternatives` (the standalone alternative).
+    """
+
+    design: Design
+    staged: Design
 
 
-def standalone_design(site: Site, solar: SolarResult, loads: Loads, *, seed: int = 0, failed=None, start=None,
-                      bounds: SizeBounds = BOUNDS, max_evaluations: int | None = None,
-                      time_budget_s: float | None = None) -> Design:
-    """The standalone optimum (``p2p=False``, best effort), remembered for the run's
-    :func:`~.alternatives.alternatives` so it is searched once per run.
+def standalone_optimum(site: Site, solar: SolarResult, loads: Loads, *, seed: int = 0, failed=None, start=None,
+                       bounds: SizeBounds = BOUNDS, max_evaluations: int | None = None,
+                       time_budget_s: float | None = None) -> StandaloneOptimum:
+    """The least-NPC standalone design (``p2p=False``, best effort: a home that cannot meet
+    the target at the bounds is relaxed and the notes say so).
 
-    ``max_evaluations`` is the staged search's budget; the home-by-home refinement spends
+    ``max_evaluations`` is the staged search's budget (default 40 % of
+    :func:`auto_evaluations`, at least 40); the home-by-home refinement spends
     :data:`_STANDALONE_HOME_SHARE` / :data:`_STANDALONE_SHARE` of it again."""
-    return _standalone(site, solar, loads, seed=seed, failed=failed, start=start, bounds=bounds,
-                       max_evaluations=max_evaluations, time_budget_s=time_budget_s)[0]
-
-
-def _standalone(site, solar, loads, *, seed, failed, start, bounds, max_evaluations, time_budget_s) -> tuple[Design, Design]:
-    """(standalone optimum, the design its staged search reached), memoised per run."""
-    for key, designs in _MEMO:
-        if key[0] is site and key[1] is solar and key[2] is loads and key[3] == seed and failed is None:
-            return designs
     if max_evaluations is None:
         max_evaluations = max(int(auto_evaluations(loads.n_homes) * _STANDALONE_SHARE), 40)
-    designs = _optimize(site, solar, loads, p2p=False, seed=seed, failed=failed, start=start, bounds=bounds,
-                        max_evaluations=max_evaluations, time_budget_s=time_budget_s, on_infeasible="best_effort",
-                        seed_standalone=False,
-                        home_evaluations=int(max_evaluations * _STANDALONE_HOME_SHARE / _STANDALONE_SHARE))
-    if failed is None:      # the run's own outages: remember it for the alternatives
-        _MEMO.insert(0, ((site, solar, loads, seed), designs))
-        del _MEMO[2:]
-    return designs
-    design = optimize_design(site, solar, loads, p2p=False, seed=seed, failed=failed, start=start, bounds=bounds,
-                             max_evaluations=max_evaluations, time_budget_s=time_budget_s,
-                             on_infeasible="best_effort")
-    if failed is None:      # the run's own outages: remember it for the alternatives
-        _MEMO.insert(0, ((site, solar, loads, seed), design))
-        del _MEMO[2:]
-    return design
+    final, staged = _optimize(site, solar, loads, p2p=False, seed=seed, failed=failed, start=start, bounds=bounds,
+                              max_evaluations=max_evaluations, time_budget_s=time_budget_s,
+                              on_infeasible="best_effort", seed_standalone=False,
+                              home_evaluations=int(max_evaluations * _STANDALONE_HOME_SHARE / _STANDALONE_SHARE))
+    return StandaloneOptimum(final, staged)
