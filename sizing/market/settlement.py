@@ -28,8 +28,8 @@ from ..dispatch.results import SimulationResult
 from ..errors import P2PSizeError, Problem
 from ..site.schema import Site
 from .ceiling import ceiling_per_kwh
-from .mechanisms import (_ATOL, PRICING_MECHANISMS, _safe_ratio, battery_ask_per_kwh, double_auction, fixed_price,
-                         supply_demand_ratio)
+from .mechanisms import (_ATOL, PRICING_MECHANISMS, _safe_ratio, battery_ask_per_kwh, bill_sharing, double_auction,
+                         fixed_price, mid_market_rate, supply_demand_ratio)
 
 __all__ = ["Settlement", "settle", "settle_site"]
 
@@ -245,9 +245,9 @@ def settle(mechanism: str, export_kwh: ArrayLike, import_kwh: ArrayLike,
             raise ValueError("pricing 'fixed' needs fixed_price_per_kwh")
         p = fixed_price(fixed_price_per_kwh, c, f)
     elif mechanism == "mid_market_rate":
-        p = 0.5 * (c + f)
+        p = mid_market_rate(sent, got, c, f).p2p_per_kwh
     elif mechanism == "bill_sharing":
-        p = np.zeros(n_hours)                    # lifted to the floor below
+        p = bill_sharing(sent, got, c, f).p2p_per_kwh      # 0, lifted to the floor below
     else:
         _need(mechanism, supply_kwh=supply_kwh, demand_kwh=demand_kwh)
         keep = 1.0 - loss_fraction
