@@ -26,10 +26,17 @@ import numpy as np
 
 os.environ.setdefault("NUMBA_NUM_THREADS", "1")
 
-from p2p_size.sizing.dispatch import DispatchInputs, failure_mask, simulate  # noqa: E402
+from p2p_size.sizing.dispatch import DispatchInputs, equipment_parameters, failure_mask, simulate  # noqa: E402
+from p2p_size.sizing.site import validate_data  # noqa: E402
 
 TARGET_NS = 10.0
 HOURS = 8760
+
+#: The equipment's physics of a site file that sets none: the schema's defaults.
+DEFAULT_PHYSICS = equipment_parameters(validate_data({
+    "name": "benchmark", "location": {"latitude": 13.5, "longitude": 2.1}, "currency": "USD",
+    "solar": {"monthly_ghi_kwh_m2_day": [5.5] * 12},
+    "households": [{"name": "homes", "count": 1, "income_per_month": 50, "daily_load_kwh": 0.5}]}, "benchmark"))
 
 
 def village(n_homes: int, seed: int = 2024) -> DispatchInputs:
@@ -51,11 +58,11 @@ def village(n_homes: int, seed: int = 2024) -> DispatchInputs:
     pv_kwp = daily_kwh / 3.5 * rng.uniform(0.5, 1.5, n_homes)
     battery_kwh = daily_kwh * rng.uniform(0.5, 1.5, n_homes)
     return DispatchInputs(
+        **DEFAULT_PHYSICS,
         pv_kw_per_kwp=pv_kw_per_kwp,
         load_kw=load_kw,
         pv_kwp=pv_kwp,
         battery_kwh=battery_kwh,
-        max_c_rate=0.5,
         diesel_kw=0.0,
         shared_diesel_kw=0.02 * n_homes,
         diesel_placement="shared",

@@ -31,6 +31,21 @@ SMALL_SITE = {
 }
 
 
+def schema_physics() -> dict:
+    """The equipment's physics as the site file's schema defaults it (a site that sets none)."""
+    from p2p_size.sizing.dispatch import equipment_parameters
+    from p2p_size.sizing.site import validate_data
+
+    return equipment_parameters(validate_data(copy.deepcopy(SMALL_SITE), "defaults.yaml"))
+
+
+def village_inputs(**fields):
+    """:class:`DispatchInputs` with the schema's default physics, ``fields`` overriding it."""
+    from p2p_size.sizing.dispatch import DispatchInputs
+
+    return DispatchInputs(**{**schema_physics(), **fields})
+
+
 def write_site(folder: Path, data: dict, name: str = "site.yaml") -> Path:
     path = Path(folder) / name
     path.write_text(yaml.safe_dump(data, sort_keys=False), encoding="utf-8")

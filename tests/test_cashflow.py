@@ -17,7 +17,8 @@ from p2p_size.economics.cashflow import (
 )
 from p2p_size.economics.finance import crf
 from p2p_size.sizing.design import Design
-from p2p_size.sizing.dispatch import DispatchInputs, simulate
+from p2p_size.sizing.dispatch import simulate
+from tests.conftest import village_inputs
 
 ZERO = CostInputs(
     pv_capex_per_kwp=0.0, pv_om_per_kwp_year=0.0, pv_lifetime_years=20.0,
@@ -146,7 +147,7 @@ def shared_village():
     load = np.full((T, N), 0.03)
     load[(t % 24 >= 18) & (t % 24 < 23)] = [0.05, 0.10, 0.15, 0.20]
     design = Design(np.full(N, 0.1), np.full(N, 0.2), np.zeros(N), 0.5, np.zeros(N), np.zeros(N), "fixed")
-    sim = simulate(DispatchInputs(pv_kw_per_kwp=pv, load_kw=load, pv_kwp=design.pv_kwp,
+    sim = simulate(village_inputs(pv_kw_per_kwp=pv, load_kw=load, pv_kwp=design.pv_kwp,
                                   battery_kwh=design.battery_kwh, shared_diesel_kw=0.5,
                                   diesel_placement="shared"))
     return design, sim

@@ -27,6 +27,7 @@ from p2p_size.sizing.dispatch import (
     simulate,
 )
 from p2p_size.sizing.errors import P2PSizeError
+from tests.conftest import village_inputs
 
 ATOL = 1e-9  # [kWh] energy balance tolerance
 
@@ -87,7 +88,7 @@ def hand_village(**changes) -> DispatchInputs:
         min_load_ratio=0.0,
     )
     base.update(changes)
-    return DispatchInputs(**base)
+    return village_inputs(**base)
 
 
 # hour 0, identical in every hand case
@@ -333,7 +334,7 @@ def villages(draw):
     load = rng.gamma(1.0, 0.4, (n_hours, n_homes)) * (rng.random((n_hours, n_homes)) < 0.9)
     battery = rng.uniform(0, 4, n_homes) * (rng.random(n_homes) < 0.8)
     failed = (rng.random((n_hours, n_homes)) < 0.2) if draw(st.booleans()) else None
-    return DispatchInputs(
+    return village_inputs(
         pv_kw_per_kwp=prof,
         load_kw=load,
         pv_kwp=rng.uniform(0, 2, n_homes) * (rng.random(n_homes) < 0.8),
@@ -479,7 +480,7 @@ def test_replace_battery_rescales_power_by_c_rate():
 def test_one_profile_equals_per_home_profiles():
     rng = np.random.default_rng(3)
     prof = rng.uniform(0, 1, 48)
-    inp = DispatchInputs(prof, rng.uniform(0, 1, (48, 3)), pv_kwp=[1.0, 0.5, 2.0],
+    inp = village_inputs(pv_kw_per_kwp=prof, load_kw=rng.uniform(0, 1, (48, 3)), pv_kwp=[1.0, 0.5, 2.0],
                          battery_kwh=[1.0, 2.0, 0.0], diesel_placement="shared",
                          shared_diesel_kw=1.0)
     a = simulate(inp)
@@ -495,7 +496,7 @@ def test_sharing_helps_the_village():
     h = np.arange(T) % 24
     prof = np.clip(np.sin((h - 6) / 12 * np.pi), 0, None)
     load = rng.gamma(2, 0.05, (T, N)) * (1 + 2 * ((h >= 18) & (h < 23)))[:, None]
-    inp = DispatchInputs(prof, load, pv_kwp=rng.uniform(0.0, 0.6, N),
+    inp = village_inputs(pv_kw_per_kwp=prof, load_kw=load, pv_kwp=rng.uniform(0.0, 0.6, N),
                          battery_kwh=rng.uniform(0.0, 2.0, N), loss_fraction=0.05)
     shared = simulate(inp)
     alone = simulate(dataclasses.replace(inp, p2p_enabled=False))
@@ -550,7 +551,7 @@ def _microgrids_run(irr, load, pv_kw, bat_kwh, c_rate, loss_factor, dod, soc_ini
 
 
 def _ours(irr, load, pv_kw, bat_kwh, c_rate, dod, soc_ini, gen_kw, f0, f1, **eff):
-    inp = DispatchInputs(irr, load[:, None], pv_kwp=[pv_kw], battery_kwh=[bat_kwh],
+    inp = village_inputs(pv_kw_per_kwp=irr, load_kw=load[:, None], pv_kwp=[pv_kw], battery_kwh=[bat_kwh],
                          battery_power_kw=[c_rate * bat_kwh], diesel_kw=[gen_kw],
                          diesel_placement="per_home", depth_of_discharge=dod,
                          initial_soc_fraction=soc_ini, p2p_enabled=False,

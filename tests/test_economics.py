@@ -11,9 +11,10 @@ from numpy.testing import assert_allclose
 from p2p_size.economics.evaluate import evaluate_economics, p2p_income_of
 from p2p_size.economics.finance import crf
 from p2p_size.sizing.design import Design
-from p2p_size.sizing.dispatch import DispatchInputs, simulate
+from p2p_size.sizing.dispatch import simulate
 from p2p_size.sizing.site import validate_data
 from p2p_size.study.summary import affordability_section, co2_section, economics_section, home_money
+from tests.conftest import village_inputs
 
 SITE = {
     "name": "Synthetic village",
@@ -53,7 +54,7 @@ def village():
     pv_kwp = np.array([0.12, 0.12, 0.10, 0.10, 0.30, 0.30])
     bat = np.array([0.5, 0.5, 0.3, 0.3, 0.4, 0.4])
     design = Design(pv_kwp, bat, np.zeros(N), 0.3, np.zeros(N), np.zeros(N), "fixed")
-    sim = simulate(DispatchInputs(pv_kw_per_kwp=pv, load_kw=load, pv_kwp=pv_kwp, battery_kwh=bat,
+    sim = simulate(village_inputs(pv_kw_per_kwp=pv, load_kw=load, pv_kwp=pv_kwp, battery_kwh=bat,
                                   shared_diesel_kw=0.3, diesel_placement="shared"), hourly=True)
     return design, sim, load
 

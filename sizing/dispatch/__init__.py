@@ -110,7 +110,7 @@ and a design to the kernel's inputs).
 from .failures import failure_mask, failures_for
 from .inputs import PLACEMENTS, DispatchInputs
 from .results import HourlySeries, SimulationResult
-from .simulate import dispatch_inputs, simulate, simulate_site
+from .simulate import dispatch_inputs, equipment_parameters, simulate, simulate_site
 
 __all__ = [
     "PLACEMENTS",
@@ -118,6 +118,7 @@ __all__ = [
     "HourlySeries",
     "SimulationResult",
     "dispatch_inputs",
+    "equipment_parameters",
     "failure_mask",
     "failures_for",
     "simulate",

@@ -18,12 +18,14 @@ def _as_home_vector(value, n_homes: int, name: str) -> np.ndarray:
     return np.ascontiguousarray(arr)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class DispatchInputs:
     """Everything the hourly dispatch needs for one village.
 
-    Arrays are coerced to contiguous float64 (bool for ``failed``) on construction;
-    scalars given for per-home vectors are broadcast to all homes. Use
+    Keyword arguments only. Arrays are coerced to contiguous float64 (bool for ``failed``)
+    on construction; scalars given for per-home vectors are broadcast to all homes. The
+    equipment's physics (efficiencies, limits, fuel curve) has no defaults here: a run
+    takes it from the site file (:func:`~.simulate.equipment_parameters`). Use
     :func:`dataclasses.replace` to try other sizes (the sizing optimiser does).
 
     Parameters
@@ -88,24 +90,26 @@ class DispatchInputs:
     load_kw: np.ndarray
     pv_kwp: np.ndarray
     battery_kwh: np.ndarray
+    # the equipment's physics: no defaults here, the site file's schema has them
+    # (simulate.equipment_parameters maps a validated site onto these fields)
+    round_trip_efficiency: float
+    depth_of_discharge: float
+    max_c_rate: float
+    share_batteries: bool
+    battery_reserve_fraction: float
+    loss_fraction: float
+    max_transfer_kw: float
+    fuel_intercept_l_per_h_per_kw: float
+    fuel_slope_l_per_kwh: float
+    min_load_ratio: float
     battery_power_kw: np.ndarray | None = None
     diesel_kw: np.ndarray | float = 0.0
     shared_diesel_kw: float = 0.0
     diesel_placement: str | int = "none"
-    round_trip_efficiency: float = 0.92
     charge_efficiency: float | None = None
     discharge_efficiency: float | None = None
-    depth_of_discharge: float = 0.8
-    max_c_rate: float = 0.5
     initial_soc_fraction: float = 1.0
     p2p_enabled: bool = True
-    share_batteries: bool = True
-    battery_reserve_fraction: float = 0.3
-    loss_fraction: float = 0.05
-    max_transfer_kw: float = 2.0
-    fuel_intercept_l_per_h_per_kw: float = 0.08145
-    fuel_slope_l_per_kwh: float = 0.246
-    min_load_ratio: float = 0.25
     failed: np.ndarray | None = None
 
     def __post_init__(self):

@@ -149,10 +149,9 @@ def simulate(inputs: DispatchInputs, hourly: bool = False) -> SimulationResult:
 def dispatch_inputs(site: Site, design: Design, solar: SolarResult, loads: Loads, *, p2p: bool,
                     failed: np.ndarray | None) -> DispatchInputs:
     """The kernel's inputs for ``design`` on ``site``."""
-    eq = site.equipment
     placement = design.placement
     if placement == "shared" and not p2p:
-        raise ValueError("standalone homes cannot use a shared genset; convert the design with standalone_design()")
+        raise ValueError("standalone homes cannot use a shared genset; convert the design with without_links()")
     return DispatchInputs(
         pv_kw_per_kwp=solar.pv_kw_per_kwp,
         load_kw=loads.load_kw,
@@ -161,10 +160,20 @@ def dispatch_inputs(site: Site, design: Design, solar: SolarResult, loads: Loads
         diesel_kw=design.diesel_kw,
         shared_diesel_kw=design.shared_diesel_kw,
         diesel_placement=placement,
+        p2p_enabled=p2p,
+        failed=failed,
+        **equipment_parameters(site),
+    )
+
+
+def equipment_parameters(site: Site) -> dict:
+    """The :class:`DispatchInputs` fields the site file sets for every design: battery
+    efficiency and limits, the P2P links and pool rules, the gensets' fuel curve."""
+    eq = site.equipment
+    return dict(
         round_trip_efficiency=eq.battery.round_trip_efficiency,
         depth_of_discharge=eq.battery.depth_of_discharge,
         max_c_rate=eq.battery.max_c_rate,
-        p2p_enabled=p2p,
         share_batteries=site.p2p.share_batteries,
         battery_reserve_fraction=site.p2p.battery_reserve_fraction,
         loss_fraction=eq.p2p_link.loss_fraction,
@@ -172,7 +181,6 @@ def dispatch_inputs(site: Site, design: Design, solar: SolarResult, loads: Loads
         fuel_intercept_l_per_h_per_kw=eq.diesel.fuel_intercept_l_per_h_per_kw,
         fuel_slope_l_per_kwh=eq.diesel.fuel_slope_l_per_kwh,
         min_load_ratio=eq.diesel.min_load_ratio,
-        failed=failed,
     )
 
 
