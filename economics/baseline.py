@@ -178,7 +178,7 @@ def diesel_baseline(costs: CostInputs, use: GensetUse) -> BaselineCosts:
     rating, fuel_l, hours = use.rating_kw, use.fuel_l, use.running_hours
     Y = int(costs.project_years)
     cost = np.zeros((rating.size, Y + 1))
-    cost[:, 1:] = (fuel_l * costs.fuel_price_per_litre + costs.diesel_om_per_hour_per_kw * rating * hours)[:, None]
+    cost[:, 1:] = (fuel_l * costs.fuel_price_per_litre + costs.diesel_om_per_kw_running_hour * rating * hours)[:, None]
     life = genset_life_years(costs.diesel_lifetime_hours, hours)
     price = costs.diesel_capex_per_kw * rating
     cost += price[:, None] * replacement_schedule(life, Y)

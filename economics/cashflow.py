@@ -35,7 +35,7 @@ class CostInputs:
     ``economics`` sections). Sensitivity runs change one with :func:`dataclasses.replace`.
 
     Money is in the site's currency; ``*_per_kwp`` per kW peak, ``*_per_kwh`` per kWh of
-    nominal battery capacity, ``diesel_om_per_hour_per_kw`` per running hour per kW rated.
+    nominal battery capacity, ``diesel_om_per_kw_running_hour`` per running hour per kW rated.
     """
 
     pv_capex_per_kwp: float
@@ -48,7 +48,7 @@ class CostInputs:
     controller_capex_per_home: float
     controller_lifetime_years: float
     diesel_capex_per_kw: float
-    diesel_om_per_hour_per_kw: float
+    diesel_om_per_kw_running_hour: float
     diesel_lifetime_hours: float
     fuel_price_per_litre: float
     link_capex_per_home: float
@@ -76,7 +76,7 @@ class CostInputs:
             controller_capex_per_home=eq.controller.capex_per_home,
             controller_lifetime_years=eq.controller.lifetime_years,
             diesel_capex_per_kw=eq.diesel.capex_per_kw,
-            diesel_om_per_hour_per_kw=eq.diesel.om_per_hour,
+            diesel_om_per_kw_running_hour=eq.diesel.om_per_kw_running_hour,
             diesel_lifetime_hours=eq.diesel.lifetime_hours,
             fuel_price_per_litre=eq.diesel.fuel_price_per_litre,
             link_capex_per_home=eq.p2p_link.capex_per_home,
@@ -386,14 +386,14 @@ def build_cash_flows(costs: CostInputs, *, pv_kwp, new_pv_kwp, battery_kwh, new_
     gen_life = genset_life_years(costs.diesel_lifetime_hours, operation.diesel_running_hours)
     gen_cost = costs.diesel_capex_per_kw * gen_kw
     put("diesel", _asset(gen_cost, gen_cost, gen_life, Y))
-    flows[_C["diesel"], om, :, years] = (costs.diesel_om_per_hour_per_kw * gen_kw * operation.diesel_running_hours)[:, None]
+    flows[_C["diesel"], om, :, years] = (costs.diesel_om_per_kw_running_hour * gen_kw * operation.diesel_running_hours)[:, None]
     flows[_C["diesel"], fuel, :, years] = (costs.fuel_price_per_litre * operation.fuel_l)[:, None]
     shared_life = float(genset_life_years(costs.diesel_lifetime_hours, operation.shared_running_hours))
     if shared_diesel_kw > 0:
         share = np.asarray(operation.shared_share, dtype=float)
         shared_cost = costs.diesel_capex_per_kw * float(shared_diesel_kw) * share
         put("diesel", _asset(shared_cost, shared_cost, np.full(n, shared_life), Y))
-        shared_om = costs.diesel_om_per_hour_per_kw * float(shared_diesel_kw) * operation.shared_running_hours
+        shared_om = costs.diesel_om_per_kw_running_hour * float(shared_diesel_kw) * operation.shared_running_hours
         flows[_C["diesel"], om, :, years] += (shared_om * share)[:, None]
         flows[_C["diesel"], fuel, :, years] += (costs.fuel_price_per_litre * operation.shared_fuel_l * share)[:, None]
 

@@ -129,7 +129,7 @@ def _assumptions(site, s) -> list[dict]:
                     f"or {bat.cycle_life:g} cycles, DoD {bat.depth_of_discharge:g}, round trip {bat.round_trip_efficiency:g}, "
                     f"C-rate ≤ {bat.max_c_rate:g} /h", ref("lifetimes", "costs")),
         ("controller", f"{eq.controller.capex_per_home:g} {cur}/home, life {eq.controller.lifetime_years:g} yr", ref("costs")),
-        ("diesel", f"{dsl.placement.replace('_', ' ')}; {dsl.capex_per_kw:g} {cur}/kW, O&M {dsl.om_per_hour:g} {cur}/h per kW, "
+        ("diesel", f"{dsl.placement.replace('_', ' ')}; {dsl.capex_per_kw:g} {cur}/kW, O&M {dsl.om_per_kw_running_hour:g} {cur}/h per kW, "
                    f"life {dsl.lifetime_hours:,.0f} h; fuel {dsl.fuel_price_per_litre:g} {cur}/L; curve "
                    f"{dsl.fuel_intercept_l_per_h_per_kw:g} L/h/kW + {dsl.fuel_slope_l_per_kwh:g} L/kWh; "
                    f"minimum load {dsl.min_load_ratio:g}; smallest genset {dsl.smallest_rating_kw:g} kW", ref("fuel", "costs")),

@@ -24,7 +24,7 @@ ZERO = CostInputs(
     pv_capex_per_kwp=0.0, pv_om_per_kwp_year=0.0, pv_lifetime_years=20.0,
     battery_capex_per_kwh=0.0, battery_om_per_kwh_year=0.0, battery_lifetime_years=8.0, battery_cycle_life=4000.0,
     controller_capex_per_home=0.0, controller_lifetime_years=10.0,
-    diesel_capex_per_kw=0.0, diesel_om_per_hour_per_kw=0.0, diesel_lifetime_hours=20000.0, fuel_price_per_litre=0.0,
+    diesel_capex_per_kw=0.0, diesel_om_per_kw_running_hour=0.0, diesel_lifetime_hours=20000.0, fuel_price_per_litre=0.0,
     link_capex_per_home=0.0, link_lifetime_years=20.0,
     distribution_capex_per_home=0.0, distribution_lifetime_years=25.0,
     transport_per_home=0.0, installation_per_home=0.0, transport_fraction_of_equipment=0.0,
@@ -100,8 +100,18 @@ def test_zero_discount_rate_by_hand():
 def test_annualised_cost_and_lcoe_identities():
     costs = replace(ZERO, battery_capex_per_kwh=280.0, pv_capex_per_kwp=650.0, pv_om_per_kwp_year=10.0)
     cf = one_home(costs, pv=0.3, bat=1.0, op=operation(served=200.0, cycles=250.0))
-    assert cf.annualised_cost == cf.npc * crf(0.10, 20)
-    assert cf.lcoe_per_kwh == cf.annualised_cost / 200.0
+    # battery life min(8 y calendar, 4000/250 = 16 y cycling) = 8 y: replaced at 8 and 16,
+    # salvage 280 * 4/8 = 140 at 20. PV 0.3 * 650 = 195, lasts the project, O&M 0.3 * 10 = 3/yr.
+    # NPC = 195 + 280 + 280/1.1^8 + 280/1.1^16 - 140/1.1^20 + 3 * PWF(10 %, 20)
+    #     = 475 + 280/2.14358881 + 280/4.59497299 - 140/6.72749995 + 3 * 8.51356372
+    #     = 475 + 130.62207 + 60.93616 - 20.81011 + 25.54069 = 671.28881
+    assert_allclose(cf.npc, 671.28881, rtol=1e-7)
+    # CRF(10 %, 20) = 0.1 * 6.72749995 / 5.72749995 = 0.11745962 -> 78.84933 per year
+    assert_allclose(cf.annualised_cost, 671.28881 * 0.11745962477254576, rtol=1e-7)   # 78.84933
+    assert_allclose(cf.annualised_cost, cf.npc * crf(0.10, 20), rtol=1e-12)             # the identity
+    # 200 kWh served a year -> 78.84933 / 200 = 0.39424666 per kWh
+    assert_allclose(cf.lcoe_per_kwh, 78.84933 / 200.0, rtol=1e-6)
+    assert_allclose(cf.lcoe_per_kwh, cf.annualised_cost / 200.0, rtol=1e-12)
 
 
 def test_existing_equipment_not_bought_but_replaced():
@@ -121,7 +131,7 @@ def test_existing_equipment_not_bought_but_replaced():
 def test_genset_costs_and_life_in_hours():
     # 2 kW genset, 2000 h/year -> 10-year life of 20000 h; O&M 0.05/h/kW; 1500 L at 1.1
     assert_allclose(genset_life_years(20000.0, np.array([2000.0, 0.0])), [10.0, np.inf])
-    costs = replace(ZERO, diesel_capex_per_kw=500.0, diesel_om_per_hour_per_kw=0.05, fuel_price_per_litre=1.1,
+    costs = replace(ZERO, diesel_capex_per_kw=500.0, diesel_om_per_kw_running_hour=0.05, fuel_price_per_litre=1.1,
                     discount_rate=0.0)
     cf = one_home(costs, gen=2.0, op=operation(hours=2000.0, fuel=1500.0))
     d = cf.flows[COMPONENTS.index("diesel"), :, 0]
@@ -157,7 +167,7 @@ def test_per_home_cash_flows_sum_to_village(shared_village):
     design, sim = shared_village
     assert sim.shared_fuel_l > 0 and sim.shared_diesel_received_kwh.std() > 0
     costs = replace(ZERO, pv_capex_per_kwp=650.0, battery_capex_per_kwh=280.0, diesel_capex_per_kw=500.0,
-                    diesel_om_per_hour_per_kw=0.05, fuel_price_per_litre=1.1, controller_capex_per_home=60.0,
+                    diesel_om_per_kw_running_hour=0.05, fuel_price_per_litre=1.1, controller_capex_per_home=60.0,
                     link_capex_per_home=45.0, transport_per_home=25.0, transport_fraction_of_equipment=0.05)
     cf = cash_flows_for(costs, design, sim, p2p=True)
     assert_allclose(cf.per_home.sum(axis=0), cf.village, rtol=1e-12)

@@ -75,7 +75,7 @@ def test_genset_fuel_by_hand():
 
 def test_diesel_baseline_by_hand():
     # a home on 0.5 kW all year with a 1 kW genset: 8760 h, 8760 * 0.20445 = 1790.982 L/yr
-    costs = replace(ZERO, fuel_price_per_litre=1.0, diesel_om_per_hour_per_kw=0.05, diesel_capex_per_kw=500.0,
+    costs = replace(ZERO, fuel_price_per_litre=1.0, diesel_om_per_kw_running_hour=0.05, diesel_capex_per_kw=500.0,
                     diesel_lifetime_hours=20000.0, project_years=5)
     load = np.full((24, 1), 0.5)     # one day, annualised x 365
     b = diesel_baseline(costs, household_genset_use(load, np.array([1.0]), 0.08145, 0.246, 0.25))

@@ -14,7 +14,7 @@ from ..dispatch.results import SimulationResult
 from ..site.schema import Site
 
 
-def diesel_cost_per_kwh(rating_kw, output_kw, fuel_price_per_litre: float, om_per_hour_per_kw: float,
+def diesel_cost_per_kwh(rating_kw, output_kw, fuel_price_per_litre: float, om_per_kw_running_hour: float,
                         fuel_intercept_l_per_h_per_kw: float, fuel_slope_l_per_kwh: float):
     """Cost of a diesel kWh at the genset's operating point [currency/kWh].
 
@@ -22,7 +22,7 @@ def diesel_cost_per_kwh(rating_kw, output_kw, fuel_price_per_litre: float, om_pe
     ----------
     rating_kw : array_like — genset rating R [kW]
     output_kw : array_like — output P while running [kW] (> 0)
-    fuel_price_per_litre, om_per_hour_per_kw : float — [currency/L], [currency/h per kW rated]
+    fuel_price_per_litre, om_per_kw_running_hour : float — [currency/L], [currency/h per kW rated]
     fuel_intercept_l_per_h_per_kw, fuel_slope_l_per_kwh : float — HOMER fuel curve F0, F1
 
     Returns
@@ -37,7 +37,7 @@ def diesel_cost_per_kwh(rating_kw, output_kw, fuel_price_per_litre: float, om_pe
     r = np.asarray(rating_kw, dtype=float)
     p = np.asarray(output_kw, dtype=float)
     fuel = (fuel_intercept_l_per_h_per_kw * r + fuel_slope_l_per_kwh * p) * fuel_price_per_litre
-    return (fuel + om_per_hour_per_kw * r) / p
+    return (fuel + om_per_kw_running_hour * r) / p
 
 
 def ceiling_per_kwh(site: Site, design: Design, sim: SimulationResult, baseline_per_kwh: float) -> np.ndarray:
@@ -51,7 +51,7 @@ def ceiling_per_kwh(site: Site, design: Design, sim: SimulationResult, baseline_
     d = site.equipment.diesel
     h = sim.hourly
     n_hours = sim.n_hours
-    args = (d.fuel_price_per_litre, d.om_per_hour, d.fuel_intercept_l_per_h_per_kw, d.fuel_slope_l_per_kwh)
+    args = (d.fuel_price_per_litre, d.om_per_kw_running_hour, d.fuel_intercept_l_per_h_per_kw, d.fuel_slope_l_per_kwh)
     if design.placement == "shared" and design.shared_diesel_kw > 0:
         rating = np.full(n_hours, design.shared_diesel_kw)
         output = np.asarray(h.shared_diesel_kw, dtype=float)

@@ -15,7 +15,7 @@ from typing import Any, Iterable
 from pydantic import BaseModel
 
 from ..errors import Problem
-from .schema import Site
+from .schema import RENAMED_KEYS, Site
 
 def _unwrap(annotation) -> list[type]:
     """Model classes reachable from an annotation (through Optional, list, Union, Annotated)."""
@@ -122,6 +122,10 @@ def problem_from(err: dict, file: str) -> Problem:
     value = err.get("input")
     key = _path(loc)
     unit = _unit(loc)
+    if kind == "extra_forbidden" and key in RENAMED_KEYS:
+        new = RENAMED_KEYS[key]
+        return Problem(file, key, f"'{loc[-1]}' was renamed to '{new}'",
+                       f"rename the key to '{new}' (same value and unit)")
     if kind == "extra_forbidden":
         model = _model_for(loc[:-1])
         choices = list(model.model_fields) if model else []

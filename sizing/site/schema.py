@@ -238,10 +238,16 @@ class Controller(Strict):
     lifetime_years: float = F(10.0, unit="years", description="controller life", gt=0, le=60)
 
 
+#: Keys renamed in the site file: old dotted path -> new name (the old key is refused, naming the new one).
+RENAMED_KEYS = {"equipment.diesel.om_per_hour": "om_per_kw_running_hour"}
+
+
 class Diesel(Strict):
     placement: Literal["per_home", "shared", "none"] = F("shared", description="per_home gensets, one shared genset, or none")
     capex_per_kw: float = F(500.0, unit="currency/kW", description="installed genset price", ge=0, le=100_000)
-    om_per_hour: float = F(0.05, unit="currency/h", description="O&M per running hour per kW rated", ge=0, le=1000)
+    om_per_kw_running_hour: float = F(
+        0.05, unit="currency/kW/h", description="O&M per kW rated per running hour", ge=0, le=1000
+    )
     lifetime_hours: float = F(20000.0, unit="h", description="running hours to replacement", gt=0, le=500_000)
     fuel_price_per_litre: float = F(1.1, unit="currency/L", description="delivered diesel price", ge=0, le=100)
     fuel_intercept_l_per_h_per_kw: float = F(
