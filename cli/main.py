@@ -1,12 +1,13 @@
 """The `p2p-size` command line: parse, call one function, render, map errors to exit codes.
 
-Exit codes: 0 success; 1 a run failed (a bug or an unexpected fault); 2 bad input.
-Every :class:`~p2p_size.sizing.errors.P2PSizeError` is caught in one place
+Exit codes (:class:`ExitStatus`): 0 success; 1 a run failed (a bug or an unexpected
+fault; for ``batch``, any village failed); 2 bad input; 130 interrupted. Every :class:`~p2p_size.sizing.errors.P2PSizeError` is caught in one place
 (:func:`main`) and printed as one readable message, without a traceback unless
 ``--traceback`` is given.
 """
 from __future__ import annotations
 
+import enum
 import functools
 import signal
 from pathlib import Path
@@ -15,8 +16,17 @@ from typing import List, Optional
 import typer
 from rich.console import Console
 
-from ..sizing.errors import P2PSizeError, Problem
+from ..sizing.errors import P2PSizeError
 from . import commands
+
+class ExitStatus(enum.IntEnum):
+    """The process exit codes of ``p2p-size``."""
+
+    SUCCESS = 0
+    ERROR = 1            # a run failed: a bug or an unexpected fault (a batch: some village failed)
+    BAD_INPUT = 2        # the user's input: site file, data file, option
+    INTERRUPTED = 130    # Ctrl-C or SIGTERM: staged outputs removed, previous results kept
+
 
 app = typer.Typer(
     name="p2p-size",
@@ -43,18 +53,18 @@ def _maps_errors(func):
             if _state["traceback"]:
                 raise
             err_console.print("error: " + exc.render(), markup=False, soft_wrap=True)
-            raise typer.Exit(2)
+            raise typer.Exit(ExitStatus.BAD_INPUT)
         except (typer.Exit, typer.Abort):
             raise
         except KeyboardInterrupt:
             err_console.print("interrupted: nothing was written; previous results are kept", markup=False)
-            raise typer.Exit(130)
+            raise typer.Exit(ExitStatus.INTERRUPTED)
         except Exception as exc:
             if _state["traceback"]:
                 raise
             err_console.print(f"error: the run failed: {type(exc).__name__}: {exc}\n"
                               "This is a bug in p2p-size; rerun with --traceback and report it.", markup=False)
-            raise typer.Exit(1)
+            raise typer.Exit(ExitStatus.ERROR)
 
     return wrapper
 
@@ -110,8 +120,8 @@ def batch(
                        formats=commands.parse_formats(format), seed=seed, p2p=not no_p2p, timeout=timeout,
                        resume=not force, allow_outside_paths=allow_outside_paths, observer=BatchProgress(console))
     print_batch_result(result, console)
-    if result.exit_code:
-        raise typer.Exit(result.exit_code)
+    if result.failed:
+        raise typer.Exit(ExitStatus.ERROR)
 
 
 @app.command()
@@ -122,7 +132,7 @@ def validate(
 ):
     """Check site files and print every problem found (not just the first)."""
     if not commands.validate(sites, allow_outside_paths=allow_outside_paths, console=console, err_console=err_console):
-        raise typer.Exit(2)
+        raise typer.Exit(ExitStatus.BAD_INPUT)
 
 
 @app.command()
@@ -156,8 +166,8 @@ def main(argv: Optional[list[str]] = None) -> int:
     try:
         app(args=argv, prog_name="p2p-size")
     except SystemExit as exc:
-        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
-    return 0
+        return int(exc.code or ExitStatus.SUCCESS) if not isinstance(exc.code, str) else int(ExitStatus.BAD_INPUT)
+    return int(ExitStatus.SUCCESS)
 
 
-__all__ = ["app", "main", "Problem"]
+__all__ = ["ExitStatus", "app", "main"]

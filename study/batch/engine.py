@@ -79,7 +79,7 @@ def run_batch(inputs: Sequence[Path], out_dir: Path, *, workers: Optional[int] =
     Returns
     -------
     BatchResult
-        Outcomes ranked; ``exit_code`` is 1 when any village failed.
+        Outcomes ranked (failed villages last, in ``failed``).
 
     Raises
     ------

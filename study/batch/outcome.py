@@ -47,8 +47,3 @@ class BatchResult:
     def failed(self) -> list[Outcome]:
         return [o for o in self.outcomes if not o.ok]
 
-    @property
-    def exit_code(self) -> int:
-        """0 when every village succeeded, 1 when any failed."""
-        return 1 if self.failed else 0
-
