@@ -39,6 +39,10 @@ system-deps:
 test: install system-deps
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
+# The fast subset while working: everything but the tests marked slow (see README).
+test-fast: install
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile -m "not slow"
+
 clean:
 	rm -rf $(VENV) build *.egg-info $(DEMO_OUT)
 

@@ -5,6 +5,9 @@ fails when the README's copy drifts from what :func:`reference_markdown` generat
 """
 from __future__ import annotations
 
+import types
+import typing
+
 from pydantic import BaseModel
 
 from .schema import (PV, Appliance, Battery, Controller, DieselBaseline, Diesel, Economics,
@@ -13,10 +16,25 @@ from .schema import (PV, Appliance, Battery, Controller, DieselBaseline, Diesel,
 
 
 def _type_name(annotation) -> str:
-    text = str(annotation).replace("typing.", "").replace("NoneType", "None")
-    for mod in ("p2p_size.sizing.site.schema.",):
-        text = text.replace(mod, "")
-    return text.replace("<class '", "").replace("'>", "")
+    """A type as a reader writes it: ``float``, ``list[float] (12 values)``, ``one of a, b``,
+    ``Battery``, ``X, optional`` — never pydantic's internals."""
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if origin is typing.Annotated:
+        inner, lengths = _type_name(args[0]), [m for a in args[1:] for m in getattr(a, "metadata", [a])]
+        lo = next((m.min_length for m in lengths if getattr(m, "min_length", None) is not None), None)
+        hi = next((m.max_length for m in lengths if getattr(m, "max_length", None) is not None), None)
+        return f"{inner} ({lo} values)" if lo is not None and lo == hi else inner
+    if origin is typing.Literal:
+        return f'"{args[0]}"' if len(args) == 1 else "one of " + ", ".join(str(a) for a in args)
+    if origin in (typing.Union, types.UnionType):
+        kept = [a for a in args if a is not type(None)]
+        text = " | ".join(_type_name(a) for a in kept)
+        return f"{text}, optional" if len(kept) < len(args) else text
+    if origin in (list, tuple, dict):
+        return f"{origin.__name__}[{', '.join(_type_name(a) for a in args if a is not Ellipsis)}]"
+    if isinstance(annotation, type):
+        return annotation.__name__
+    return str(annotation).replace("typing.", "")
 
 
 def _range(field) -> str:
