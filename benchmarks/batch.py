@@ -7,7 +7,7 @@ Usage::
 What it measures
 ----------------
 1. ``--villages`` generated candidate villages of 50-200 homes
-   (:func:`p2p_size.sizing.villages.generate_villages`, seed 0, the schema's default
+   (:func:`p2p_size.sample_sites.synthetic.generate_villages`, seed 0, the schema's default
    ``sizing.method`` unless ``--sizing-method`` says otherwise), run by :func:`p2p_size.study.batch.run_batch` exactly as
    ``p2p-size batch DIR --workers N --format FORMAT --force`` does, at 1 and at 2 workers:
    villages per minute (wall clock, worker start-up and the comparison report included)

@@ -1,6 +1,6 @@
 """Benchmark of the reports: HTML and PDF of the largest sample village, after the simulation.
 
-Target (issue 6): both reports of ``sample_sites/mountain_village`` (200 homes) produced in
+Target: both reports of ``sample_sites/mountain_village`` (200 homes) produced in
 <= 3 s after the simulation, on the 2-core development machine. Timed: building the report
 context (every number, string and chart: matplotlib figures built and drawn to SVG),
 rendering the HTML and writing the PDF with WeasyPrint; that is what ``p2p-size run
@@ -78,7 +78,7 @@ def main() -> None:
     best = min(later, key=lambda r: r["cpu"])
     median_cpu = statistics.median(r["cpu"] for r in later)
 
-    print(f"report benchmark — {result.summary['site']} ({result.summary['n_homes']} homes), "
+    print(f"report benchmark — {result.summary.site} ({result.summary.n_homes} homes), "
           f"{platform.processor() or platform.machine()}; simulation (not timed) {t_sim:.1f} s")
     print(f"{'render':14s} {'CPU s':>6s} {'wall s':>7s} {'context':>8s} {'HTML':>6s} {'PDF':>6s} "
           f"{'pages':>6s} {'PDF MB':>7s} {'HTML kB':>8s}")
@@ -94,7 +94,7 @@ def main() -> None:
     print(json.dumps({
         "benchmark": "report",
         "site": SITE.parent.name,
-        "homes": result.summary["n_homes"],
+        "homes": result.summary.n_homes,
         "report_s_cpu": round(first["cpu"], 3),
         "report_s_wall": round(first["wall"], 3),
         "context_s_cpu": round(first["context_cpu"], 3),

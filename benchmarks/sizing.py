@@ -1,10 +1,10 @@
 """Sizing benchmark: for every sample village, optimiser wall time and gap to the LP bound.
 
-Targets (issue 4): NPC within 5 % of the LP lower bound (aim 2 %); P2P capex no more than
+Targets: NPC within 5 % of the LP lower bound (aim 2 %); P2P capex no more than
 standalone's when standalone meets the target (standalone = the P2P search's own seed,
 columns SA capex / SA NPC / SA worst). ``opt s`` includes the standalone seed search. Run: ``.venv/bin/python benchmarks/sizing.py``.
 ``--standalone-bound`` adds the standalone design's own bound (one LP per home, minutes
-in all; see :func:`p2p_size.sizing.lp_bound.standalone_lower_bound`): how close the search
+in all; see :func:`p2p_size.sizing.search.lp_bound.standalone_lower_bound`): how close the search
 comes when the bound has the model's structure (per-home targets, no pooling).
 The last line is one JSON object.
 """

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-#: Diesel [kg CO2/L] (SPEC §3.6): IPCC gas/diesel oil 74 100 kg/TJ × NCV 43.0 TJ/Gg ×
+#: Diesel [kg CO2/L] (IPCC 2006, Tables 1.2 and 1.4): gas/diesel oil 74 100 kg/TJ × NCV 43.0 TJ/Gg ×
 #: 0.84 kg/L = 2.68 kg/L.
 DIESEL_KG_PER_L = 2.68
 

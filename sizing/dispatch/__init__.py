@@ -1,7 +1,7 @@
 """Hourly dispatch of an off-grid village with peer-to-peer (P2P) sharing.
 
 One year (or any number of hours) is simulated hour by hour for every home with the
-rules of SPEC §3.3. The hourly loop is one numba kernel (:func:`_dispatch_kernel`);
+dispatch rules below. The hourly loop is one numba kernel (:func:`_dispatch_kernel`);
 everything around it is plain numpy. Two paths share that kernel:
 
 * :func:`simulate` with ``hourly=False`` (default) returns annual per-home totals only —
@@ -19,8 +19,8 @@ in the hourly series is the net battery power on the home bus, > 0 when discharg
 (into the home), < 0 when charging. Battery charge and discharge are measured on the
 AC side (the home bus); the stored energy ``soc_kwh`` is on the cell side.
 
-Dispatch rules (per hour, SPEC §3.3)
-------------------------------------
+Dispatch rules (per hour)
+-------------------------
 1. Own PV serves own load: ``pv_self = min(pv, load)``.
 2. Own PV surplus charges own battery, limited by the battery power
    ``battery_power_kw`` (AC side), the room ``(capacity − soc)/η_c`` and the charge

@@ -68,7 +68,7 @@ def _dispatch_kernel(
     h_diesel, h_diesel_dump, h_curtailed, h_unmet, h_to_pool,
     h_pv_offer, h_battery_offer, h_ask, h_village,
 ):
-    """Simulate every hour for every home (SPEC §3.3); see the module docstring.
+    """Simulate every hour for every home by the dispatch rules of the package docstring.
 
     Mutates ``soc_kwh`` (N,) [kWh] (initial → final), ``acc`` (_N_ACC, N) and ``vil``
     (_N_VIL,) (accumulated totals) and, when ``record``, the hourly (T, N) arrays

@@ -21,7 +21,7 @@ _NO_FAILURES = np.zeros((1, 1), dtype=np.bool_)
 
 
 def simulate(inputs: DispatchInputs, hourly: bool = False) -> SimulationResult:
-    """Simulate the village hour by hour with the dispatch rules of SPEC §3.3.
+    """Simulate the village hour by hour with the dispatch rules of :mod:`p2p_size.sizing.dispatch`.
 
     Parameters
     ----------

@@ -1,6 +1,6 @@
 """Hourly electricity demand of every home of a village.
 
-Three ways to describe a household group's demand (SPEC §3.2), all ending in one
+Three ways to describe a household group's demand (the site file's ``households[]``), all ending in one
 hourly profile per home, ``load_kw`` (T, N) [kW]:
 
 * an **archetype**: a built-in normalised 24-hour shape × the group's daily energy,

@@ -33,9 +33,8 @@ HiGHS, over the full simulated year (every hour, no representative days) in whic
   per-home ``max(pv_i − existing_i, 0)``). Existing PV and batteries stay installed in
   every design the tool builds (they are a floor of the optimiser, the rule of thumb and
   fixed sizes), so ``P ≥ P_exist`` and ``B ≥ B_exist`` hold for every design bounded —
-  exact constraints, not relaxations (on the SHS-retrofit sample the battery floor
-  alone lifts the bound by 12 %: the LP can no longer "remove" the existing batteries
-  and skip their replacements).
+  exact constraints, not relaxations (without the battery floor the LP could "remove"
+  the existing batteries and skip their replacements).
 
 Every relaxation enlarges the feasible set or lowers a cost, so the LP optimum is ≤ the
 NPC of any design the kernel can simulate meeting the targets. The per-home fixed costs
@@ -140,11 +139,11 @@ def unit_costs(site: Site, n_homes: int, *, p2p: bool) -> UnitCosts:
     # genset: cheapest life between never running and running all year
     hours = np.concatenate([[0.0], np.geomspace(1e-3, 8760.0, 2000)])
     # (its O&M per running hour is bounded in per_kwh below, so priced at zero here)
-    no_om = replace(costs, diesel_om_per_hour_per_kw=0.0)
+    no_om = replace(costs, diesel_om_per_kw_running_hour=0.0)
     gen_kw = float(_npc_each(no_om, len(hours), gen=1.0, run_h=hours, p2p=p2p).min()) - base
     d = eq.diesel
     pw = _present_worth(costs)  # fuel and O&M are paid in years 1..Y, no transport share
-    per_kwh = ((d.fuel_intercept_l_per_h_per_kw + d.fuel_slope_l_per_kwh) * d.fuel_price_per_litre + d.om_per_hour) * pw
+    per_kwh = ((d.fuel_intercept_l_per_h_per_kw + d.fuel_slope_l_per_kwh) * d.fuel_price_per_litre + d.om_per_kw_running_hour) * pw
     fixed = _npc_fixed(costs, n_homes, p2p)
     return UnitCosts(float(pv_full), max(float(pv_both - pv_full), 0.0), bat_full, max(bat_both - bat_full, 0.0),
                      gen_kw, per_kwh, fixed)

@@ -3,7 +3,8 @@
 PV = daily load / (peak sun hours x system efficiency) x safety factor
 battery = days of autonomy x daily load / depth of discharge
 
-Worked check from the field study (reference 000, section 4.3): a 120 W panel under
+Worked check from the field study (S. Wang 2024, thesis on peer-to-peer energy sharing
+in off-grid communities, section 4.3): a 120 W panel under
 5 effective sun-hours gives 0.12 kW x 5 h = 0.6 kWh/day before losses (the study's own
 figure; 200 units -> 120 kWh/day); with its 70 % charging efficiency and 1.2 safety
 factor one unit serves 0.12 x 5 x 0.7 / 1.2 = 0.35 kWh/day.
