@@ -176,6 +176,7 @@ def previous_good_run(tmp_path_factory):
     return site, out
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("phase", ["computing", "writing"])
 def test_sigterm_mid_run_keeps_the_previous_results_and_leaves_no_debris(tmp_path, previous_good_run, phase):
     """`p2p-size run` as a real process, SIGTERM while it sizes/simulates or while it writes its outputs.
@@ -237,6 +238,7 @@ def test_sigterm_mid_run_keeps_the_previous_results_and_leaves_no_debris(tmp_pat
     assert json.loads(after["summary.json"])["seed"] == 0
 
 
+@pytest.mark.slow
 def test_run_prints_the_note_on_a_load_given_in_the_wrong_unit(tmp_path, small_site_data):
     small_site_data["households"][1]["daily_load_kwh"] = 1200.0   # the shop's 1.2 kWh/day typed in Wh
     site = write_site(tmp_path, small_site_data)

@@ -1,4 +1,4 @@
-"""Tests of the hourly dispatch kernel (SPEC §3.3).
+"""Tests of the hourly dispatch kernel (the rules in the docstring of `p2p_size.sizing.dispatch`).
 
 * a 2-home, 3-hour village solved by hand, for each diesel placement, with and without
   battery sharing, with an import cap and with a failure (the thesis case);
@@ -402,7 +402,9 @@ def test_invariants(inp: DispatchInputs):
     assert (np.minimum(h.export_kw, h.import_kw + h.shared_diesel_received_kw) <= 1e-12).all()
 
     # pre-trade offers and asks bound the trades
-    assert (h.export_kw <= h.pv_offer_kw + h.battery_offer_kw + ATOL).all() or not inp.p2p_enabled
+    assert (h.export_kw <= h.pv_offer_kw + h.battery_offer_kw + ATOL).all()
+    if not inp.p2p_enabled:             # documented: no offers or asks without P2P
+        assert h.pv_offer_kw.max() == 0.0 and h.battery_offer_kw.max() == 0.0 and h.ask_kw.max() == 0.0
     assert (h.battery_to_pool_kw <= h.battery_offer_kw + ATOL).all()
     assert (h.ask_kw <= X + ATOL).all() and (h.pv_offer_kw <= X + ATOL).all()
 

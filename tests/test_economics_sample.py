@@ -41,6 +41,7 @@ def _salvage(life, price, years):
     return 0.0 if remaining >= life - 1e-9 else price * remaining / life
 
 
+@pytest.mark.slow
 def test_mountain_village_lcoe_matches_a_spreadsheet(run):
     site, design, sim = run.site, run.design, run.sim
     eq, ec = site.equipment, site.economics

@@ -30,6 +30,7 @@ def test_unit_costs_are_the_cash_flow_models():
     assert _npc_each(costs, 1, bat=1.0, bat_new=1.0)[0] - base >= uc.battery_per_kwh + uc.battery_new_per_kwh - 1e-9
 
 
+@pytest.mark.slow
 def test_bound_below_optimised_and_rule_of_thumb_designs():
     site = load_site(SAMPLES / "south_asia_shs" / "site.yaml")
     solar, loads = solar_resource(site, seed=0), build_loads(site, seed=0)
@@ -45,6 +46,7 @@ def test_bound_below_optimised_and_rule_of_thumb_designs():
     assert bound.battery_kwh_total >= float(per_home(site, loads, "existing.battery_kwh").sum()) - 1e-6
 
 
+@pytest.mark.slow
 def test_runs_of_surplus_and_deficit_hours_bound_like_hourly_steps():
     # merging runs of PV-surplus / PV-deficit hours is a relaxation of the hourly LP (never
     # above it) and, the battery's charge being monotone inside a run, almost as tight
@@ -76,6 +78,7 @@ def test_a_stalled_interior_point_solve_is_finished_by_crossover_or_simplex(monk
         npc_lower_bound(site, solar, loads, hours_per_step=24)
 
 
+@pytest.mark.slow
 def test_a_shared_genset_pays_the_link_loss_in_the_bound(tmp_path, small_site_data):
     # PV and batteries priced out and no unmet load allowed: the bound is the genset alone,
     # worked out by hand. A shared genset reaches the homes through the links, so it must
@@ -91,6 +94,19 @@ def test_a_shared_genset_pays_the_link_loss_in_the_bound(tmp_path, small_site_da
     solar, loads = solar_resource(site, seed=0), build_loads(site, seed=0)
     village = loads.load_kw.sum(axis=1)
     uc = unit_costs(site, loads.n_homes, p2p=True)
+    # the coefficients themselves by hand, at the schema's default prices (10 %, 20 years,
+    # PWF = (1.1^20 - 1)/(0.1 * 1.1^20) = 8.51356372):
+    #   per kWh: ((F0 + F1) * fuel + O&M) * PWF = ((0.08145 + 0.246) * 1.1 + 0.05) * 8.51356372
+    #            = 0.410195 * 8.51356372 = 3.49222127
+    assert_allclose(uc.diesel_per_kwh, 0.410195 * 8.51356372, rtol=1e-8)
+    #   per kW: 500 + 5 % transport = 525 now; a genset that never runs keeps its whole life,
+    #            salvage 500 at year 20: 525 - 500/1.1^20 = 525 - 74.32181 = 450.67819
+    assert_allclose(uc.diesel_per_kw, 525.0 - 500.0 / 6.72749995, rtol=1e-8)
+    #   fixed, 8 homes: controller 60 + link 45 + transport 25 + installation 30 + 5 % of
+    #            (60 + 45) = 165.25 each -> 1322; the controller (10 y) again at year 10 with
+    #            its 5 %: 8 * 63 / 1.1^10 = 504 / 2.59374246 = 194.31382 -> 1516.31382
+    assert loads.n_homes == 8
+    assert_allclose(uc.fixed, 1322.0 + 504.0 / 2.59374246, rtol=1e-8)
     bound = npc_lower_bound(site, solar, loads, hours_per_step=1)
     by_hand = uc.fixed + (uc.diesel_per_kw * village.max() + uc.diesel_per_kwh * village.sum()) / 0.9
     assert_allclose(bound.npc, by_hand, rtol=1e-5)
@@ -124,6 +140,7 @@ def test_the_standalone_bound_gives_every_home_its_own_genset(tmp_path, small_si
     assert pooled < alone
 
 
+@pytest.mark.slow
 def test_the_standalone_search_is_close_to_its_own_bound():
     # without sharing, the per-home LPs bound exactly the problem the standalone search
     # solves (bar perfect foresight): on a solar-only village the search lands within 2 %

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import copy
+import functools
 from dataclasses import replace
 
 import numpy as np
@@ -33,6 +34,7 @@ CAPEX_NOT_REACHED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("name", ["pvlib_tmy_example", "small_island", "south_asia_shs"])
 def test_sample_village_every_home_meets_target_and_sharing_vs_standalone(name):
     site, solar, loads = _village(SAMPLES / name / "site.yaml")
@@ -63,6 +65,7 @@ def test_sample_village_every_home_meets_target_and_sharing_vs_standalone(name):
         assert np.max(sa_sim.unmet_fraction) > target      # standalone's worst home misses it
 
 
+@functools.cache
 def _gap(name):
     site, solar, loads = _village(SAMPLES / name / "site.yaml")
     bound = npc_lower_bound(site, solar, loads, p2p=True)
@@ -71,15 +74,23 @@ def _gap(name):
     return cash_flows_for(CostInputs.from_site(site), design, sim, p2p=True).npc / bound.npc - 1.0
 
 
+@pytest.mark.slow
 def test_gap_to_lp_bound_within_5_percent_on_the_solar_only_field_study_village():
     # 200 homes, no diesel: the run's own design is within 5 % of the perfect-foresight bound
     assert 0.0 <= _gap("mountain_village") <= 0.05
 
 
+@pytest.mark.slow
+def test_gap_to_lp_bound_with_a_genset_does_not_grow():
+    # sahel, shared genset: 14.2 % measured on this model; a change that widens it fails here
+    assert 0.0 <= _gap("sahel_village") <= 0.15
+
+
 @pytest.mark.xfail(reason="sahel 14 %: the kernel shares a shortage pro rata, so when its worst home reaches 2 % "
                           "unmet the village is at ~1.4 % while the LP spends all 2 % where cheapest (~40 % of the gap "
                           "with the frictions off), then the battery reserve and link loss; unit commitment and "
-                          "per-group LPs did not move the bound (docs/sizing.md, Targets not reached)", run=False)
+                          "per-group LPs did not move the bound (docs/sizing.md, Targets not reached)", strict=True)
+@pytest.mark.slow
 def test_gap_to_lp_bound_within_5_percent_with_a_genset():
     assert _gap("sahel_village") <= 0.05
 
@@ -100,6 +111,7 @@ def _sized(site, solar, loads):
     return d, sim
 
 
+@pytest.mark.slow
 def test_cheap_fuel_buys_diesel_cheap_batteries_buy_storage(tmp_path):
     base = _sized(*_small(tmp_path, "base", diesel={"placement": "shared", "fuel_price_per_litre": 0.6}))
     cheap_fuel = _sized(*_small(tmp_path, "fuel", diesel={"placement": "shared", "fuel_price_per_litre": 0.2}))
@@ -126,6 +138,7 @@ def test_unreachable_target_without_diesel_says_so_in_plain_words(tmp_path):
     assert "raise sizing.max_unmet_fraction to at least" in text
 
 
+@pytest.mark.slow
 def test_standalone_search_reaches_each_homes_own_optimum_on_a_grid(tmp_path):
     # Without sharing the homes do not interact, so the standalone optimum is every home's
     # own optimum. Brute force: a 40 × 40 grid of PV and battery sizes (steps of 2^(1/6)),

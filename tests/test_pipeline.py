@@ -25,6 +25,7 @@ def _run(args):
     return runner.invoke(app, args, catch_exceptions=False)
 
 
+@pytest.mark.slow
 def test_run_writes_every_output(small_site, tmp_path):
     out = tmp_path / "out"
     res = _run(["run", str(small_site), "-o", str(out), "--format", "html"])
@@ -64,6 +65,7 @@ def test_rule_of_thumb_sizes_match_the_formula(small_site):
     assert peak < 0.5 and result.design.shared_diesel_kw == 0.5
 
 
+@pytest.mark.slow
 def test_same_seed_same_result_and_no_p2p(small_site, tmp_path):
     site = load_site(small_site)
     a, b = evaluate(site, seed=5), evaluate(site, seed=5)
@@ -74,6 +76,7 @@ def test_same_seed_same_result_and_no_p2p(small_site, tmp_path):
     assert solo.design.shared_diesel_kw == 0.0 and (solo.design.diesel_kw > 0).all()
 
 
+@pytest.mark.slow
 def test_failed_run_leaves_previous_report_intact(small_site, tmp_path, monkeypatch):
     out = tmp_path / "out"
     assert _run(["run", str(small_site), "-o", str(out), "--format", "html"]).exit_code == 0
@@ -111,6 +114,7 @@ def sample_result(request):
     return evaluate(load_site(request.param), seed=0)
 
 
+@pytest.mark.slow
 def test_summary_identities_hold_on_every_sample(sample_result):
     from p2p_size.economics.finance import crf
 
@@ -159,6 +163,7 @@ def test_a_village_too_large_for_memory_is_refused_early(small_site_data, tmp_pa
     assert check_memory(load_site(SAMPLE_SITES[0])) < 4
 
 
+@pytest.mark.slow
 def test_the_design_is_checked_in_other_draws_of_the_outages(small_site_data, tmp_path):
     # Sizing meets every home's target in the run's one draw of the outages, knowing which
     # homes it breaks: with per-home gensets the optimiser gives those homes one. Drawn

@@ -31,8 +31,16 @@ from .conftest import SAMPLES, SMALL_SITE, write_site
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser") or shutil.which("google-chrome")
 PDFTOPPM, PDFTOTEXT = shutil.which("pdftoppm"), shutil.which("pdftotext")
-needs_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
-needs_poppler = pytest.mark.skipif(PDFTOPPM is None or PDFTOTEXT is None, reason="poppler-utils not installed")
+_no_chromium = pytest.mark.skipif(CHROMIUM is None, reason="chromium not installed")
+_no_poppler = pytest.mark.skipif(PDFTOPPM is None or PDFTOTEXT is None, reason="poppler-utils not installed")
+
+
+def needs_chromium(test):
+    return pytest.mark.browser(_no_chromium(test))
+
+
+def needs_poppler(test):
+    return pytest.mark.pdf(_no_poppler(test))
 
 ARTIFACTS = Path(os.environ.get("P2P_SIZE_TEST_ARTIFACTS", Path(__file__).resolve().parents[1] / "test-artifacts"))
 HOSTILE_SITE = "Village <script>alert('x')</script> & Co"
@@ -124,6 +132,7 @@ def _chromium(args: list[str], profile: Path) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
 
 
+@pytest.mark.slow
 @needs_chromium
 def test_html_opens_in_chromium_without_errors_and_every_chart_is_drawn(small_report, tmp_path):
     _, out = small_report
@@ -192,6 +201,7 @@ def test_user_text_is_intact_in_pdf(small_report):
 
 
 # ----------------------------------------------------------------------------- optional sections
+@pytest.mark.slow
 def test_optional_sections_render_when_their_data_is_present(small_site):
     from dataclasses import replace
 
@@ -271,6 +281,7 @@ def test_comparison_ranks_villages_and_prints_them(tmp_path):
 
 
 # ----------------------------------------------------------------------------- the largest sample
+@pytest.mark.slow
 @needs_poppler
 def test_largest_sample_pdf_fits_15_pages_and_3_mb(tmp_path):
     from p2p_size.study.run import evaluate
@@ -307,6 +318,7 @@ def test_report_says_what_sharing_saves_or_costs_against_standalone():
 
 
 # ----------------------------------------------------------------------------- one context, two media
+@pytest.mark.slow
 def test_html_and_pdf_come_from_one_context_and_show_the_same_charts(small_site):
     """The print document is the screen document with each inline SVG chart replaced by
     an <img> of the very same SVG: nothing else may differ."""

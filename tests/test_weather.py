@@ -551,7 +551,11 @@ def test_any_text_is_weather_or_a_data_file_error(tmp_path_factory, parts):
     path = tmp_path_factory.mktemp("fuzz") / "w.csv"
     path.write_text("".join(parts), encoding="utf-8")
     try:
-        read_weather(path)
+        w = read_weather(path)
     except DataFileError as exc:
+        assert exc.problems, "a DataFileError must carry at least one problem"
         for p in exc.problems:
             assert p.file == str(path) and p.key.startswith("solar.tmy_file") and p.message and p.fix
+    else:   # read: then it is a canonical year of non-negative, finite irradiance
+        assert_canonical(w.data)
+        assert np.isfinite(w.data["ghi"]).all() and (w.data["ghi"] >= 0).all()
