@@ -37,9 +37,20 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-_state = {"traceback": False}
+_state = {"traceback": False, "signal": None}
 console = Console()
 err_console = Console(stderr=True, highlight=False)
+
+
+def _caused_by_interrupt(exc: BaseException) -> bool:
+    """True when a KeyboardInterrupt is anywhere in the exception's cause/context chain."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        if isinstance(exc, KeyboardInterrupt):
+            return True
+        seen.add(id(exc))
+        exc = exc.__cause__ or exc.__context__
+    return False
 
 
 def _maps_errors(func):
@@ -60,6 +71,11 @@ def _maps_errors(func):
             err_console.print("interrupted: nothing was written; previous results are kept", markup=False)
             raise typer.Exit(ExitStatus.INTERRUPTED)
         except Exception as exc:
+            if _state["signal"] is not None or _caused_by_interrupt(exc):
+                # the stop landed inside an extension module's import or a library that wrapped
+                # it (e.g. "ImportError: initialization failed"): still an interruption, not a bug
+                err_console.print("interrupted: nothing was written; previous results are kept", markup=False)
+                raise typer.Exit(ExitStatus.INTERRUPTED)
             if _state["traceback"]:
                 raise
             err_console.print(f"error: the run failed: {type(exc).__name__}: {exc}\n"
@@ -153,6 +169,7 @@ def samples():
 
 
 def _terminate(signum, frame):  # pragma: no cover - exercised through a subprocess
+    _state["signal"] = signum
     raise KeyboardInterrupt(f"signal {signum}")
 
 
@@ -162,7 +179,9 @@ def main(argv: Optional[list[str]] = None) -> int:
     SIGTERM is turned into the same clean stop as Ctrl-C: staged outputs are removed and
     the previous good results stay as they were.
     """
+    _state["signal"] = None
     signal.signal(signal.SIGTERM, _terminate)
+    signal.signal(signal.SIGINT, _terminate)
     try:
         app(args=argv, prog_name="p2p-size")
     except SystemExit as exc:

@@ -251,3 +251,28 @@ def test_run_prints_the_note_on_a_load_given_in_the_wrong_unit(tmp_path, small_s
     sa = json.loads((tmp_path / "out" / "summary.json").read_text(encoding="utf-8"))["alternatives"]["standalone"]
     cells = " ".join(result.output.replace("│", " ").split())
     assert f"standalone systems instead {sa['capex']:,.0f} / {sa['npc']:,.0f} USD" in cells
+
+
+def test_a_stop_that_lands_inside_an_import_is_still_an_interruption():
+    # An extension module whose initialisation is interrupted re-raises the signal as
+    # "ImportError: initialization failed" (the KeyboardInterrupt is its context): exit 130.
+    from p2p_size.cli.main import ExitStatus, _maps_errors
+    import typer
+
+    @_maps_errors
+    def interrupted_import():
+        try:
+            raise KeyboardInterrupt("signal 15")
+        except KeyboardInterrupt:
+            raise ImportError("initialization failed")
+
+    @_maps_errors
+    def plain_bug():
+        raise ImportError("initialization failed")
+
+    with pytest.raises(typer.Exit) as stop:
+        interrupted_import()
+    assert stop.value.exit_code == ExitStatus.INTERRUPTED == 130
+    with pytest.raises(typer.Exit) as bug:
+        plain_bug()
+    assert bug.value.exit_code == ExitStatus.ERROR == 1
