@@ -26,4 +26,8 @@ def test_south_asia_alternatives_side_by_side():
         assert entry.npc >= (bound.npc if name in ("p2p", "rule_of_thumb") else unlinked)
     target = site.sizing.max_unmet_fraction
     assert alts["p2p"].max_home_unmet_fraction <= target + 1e-12
-    assert alts["p2p"].npc / bound.npc - 1.0 >= 0      # the gap to the lower bound
+    # the gap to the lower bound: ">= 0" alone restated the assert above; the measured gap
+    # (docs/sizing.md, "Measured": south_asia NPC 23,742 vs LP bound 21,914 -> 8.3 %) must
+    # not widen past 10 % (cf. tests/test_optimize.py's gap tests)
+    gap = alts["p2p"].npc / bound.npc - 1.0
+    assert 0.0 <= gap <= 0.10, gap

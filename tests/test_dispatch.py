@@ -626,14 +626,22 @@ def test_frames():
     assert len(df) == 3 * 2
     assert {"time", "home", "pv_kw", "load_kw", "soc_kwh", "battery_kw", "export_kw",
             "import_kw", "unmet_kw", "diesel_kw", "curtailed_kw"} <= set(df.columns)
+    # the frames against the hand case (test_hand_village_no_diesel_battery_sharing), not
+    # only against the result they are built from: A exports 1.6111 + 0.5 + 0.55/0.9 =
+    # 2.72222 kWh, B nothing; B goes without 0.97 kWh; losses 0.1 x 2.72222 = 0.27222 kWh
+    exported = H0_SURPLUS_A + 0.5 + 0.55 / KEEP
     assert_allclose(df.groupby("home")["export_kw"].sum().to_numpy(), res.export_kwh, atol=1e-5)
+    assert_allclose(df.groupby("home")["export_kw"].sum().to_numpy(), [exported, 0.0], atol=1e-5)
     homes = res.homes_frame(home_ids=["a", "b"])
     assert list(homes.index) == ["a", "b"]
     assert_allclose(homes["unmet_kwh"], res.unmet_kwh)
+    assert_allclose(homes["unmet_kwh"], [0.0, 0.97], atol=ATOL)
     energy = res.energy_summary()
     assert_allclose(energy["served_kwh"], 6.5 - 0.97, atol=ATOL)
     assert_allclose(energy["p2p_losses_kwh"], res.p2p_losses_kwh)
+    assert_allclose(energy["p2p_losses_kwh"], 0.1 * exported, atol=ATOL)
     village = res.village_hourly_frame()
     assert_allclose(village["p2p_losses_kw"].sum(), res.p2p_losses_kwh, atol=ATOL)
+    assert_allclose(village["p2p_losses_kw"].sum(), 0.1 * exported, atol=ATOL)
     with pytest.raises(ValueError, match="hourly"):
         simulate(hand_village()).hourly_frame()

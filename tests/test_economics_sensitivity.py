@@ -37,6 +37,21 @@ def test_economics_evaluator_moves_the_right_way(village):  # noqa: F811
     assert_allclose(df["lcoe_base"], base[0], rtol=1e-12)
     for name in ("pv_capex", "battery_capex", "diesel_price", "discount_rate"):
         assert df.loc[name, "lcoe_low"] < base[0] < df.loc[name, "lcoe_high"], name
+    # by hand, not through evaluate(): LCOE = NPC x CRF / served, CRF(10 %, 20 y) = 0.11745962.
+    # PV capex enters the NPC only as capital: 650 USD/kWp x 1.04 kWp (0.12+0.12+0.10+0.10
+    # +0.30+0.30) x 1.05 (transport 5 %) = 709.8 USD, no replacement (life 20 y = project)
+    # and no salvage; +-25 % moves it by +-177.45 USD, so the swing is
+    # 2 x 177.45 x 0.11745962 / served = 41.687 / served [USD/kWh]
+    served = float(sim.served_kwh.sum())
+    assert_allclose(df.loc["pv_capex", "lcoe_swing"], 2 * 0.25 * 709.8 * 0.11745962 / served, rtol=1e-6)
+    # fuel at 1.1 USD/L is a yearly cost 1.1 x F; its present worth times the CRF is the
+    # same 1.1 x F a year (PWF x CRF = 1), so +-25 % swings the LCOE by 0.55 x F / served
+    assert_allclose(df.loc["diesel_price", "lcoe_swing"], 0.5 * 1.1 * sim.shared_fuel_l / served, rtol=1e-6)
+    # capex and fuel enter the NPC linearly: the base sits midway between low and high
+    # (the discount rate does not: CRF and present worths are convex in it)
+    for name in ("pv_capex", "battery_capex", "diesel_price"):
+        row = df.loc[name]
+        assert_allclose((row.lcoe_low + row.lcoe_high) / 2, row.lcoe_base, rtol=1e-9, err_msg=name)
     # same costs over 25 % more energy
     assert_allclose(df.loc["load_scale", "lcoe_high"], base[0] / 1.25, rtol=1e-9)
     # without a re-simulation the load row is undefined

@@ -35,7 +35,9 @@ CAPEX_NOT_REACHED = {
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("name", ["pvlib_tmy_example", "small_island", "south_asia_shs"])
+# mountain_village: standalone misses the target in outages (docs/sizing.md, "Measured":
+# SA worst 0.133), so the `else` branch below runs; on the other three it meets it
+@pytest.mark.parametrize("name", ["pvlib_tmy_example", "small_island", "south_asia_shs", "mountain_village"])
 def test_sample_village_every_home_meets_target_and_sharing_vs_standalone(name):
     site, solar, loads = _village(SAMPLES / name / "site.yaml")
     bound = npc_lower_bound(site, solar, loads, p2p=True)
@@ -62,7 +64,10 @@ def test_sample_village_every_home_meets_target_and_sharing_vs_standalone(name):
             pytest.xfail(CAPEX_NOT_REACHED[name])
         assert cf.capex <= cash_flows_for(costs, sa, sa_sim, p2p=False).capex
     else:
-        assert np.max(sa_sim.unmet_fraction) > target      # standalone's worst home misses it
+        # standalone's worst home misses it (it was `assert max > target`, the else of the
+        # `if max <= target` above, true by construction): the best-effort search must say
+        # which homes it had to relax, in the words the report shows
+        assert any("cannot meet max_unmet_fraction" in n for n in sa.notes), sa.notes
 
 
 @functools.cache

@@ -148,6 +148,10 @@ def test_settle_floor_protects_sellers_from_the_loss():
     assert_allclose(out.clearing_price_per_kwh, F)
     assert_allclose(out.price_per_kwh[:2], F / 0.95, rtol=1e-12)
     assert_allclose(out.sell_price_per_kwh[:2], F, rtol=1e-12)
+    # hour 0: C pays 9.5 x 0.02/0.95 = 0.20, A gets 6 x 0.02 = 0.12, B 4 x 0.02 = 0.08;
+    # hour 1: A pays 1.9 x 0.02/0.95 = 0.04, C gets 2 x 0.02 = 0.04
+    # -> net A 0.12 - 0.04 = 0.08, B 0.08, C -0.20 + 0.04 = -0.16
+    assert_allclose(out.p2p_net, [0.08, 0.08, -0.16], rtol=1e-12)
     # bill sharing prices P2P energy at zero, so it settles at the floor the same way
     bs = pr.settle("bill_sharing", EXPORT, IMPORT, C, F)
     assert_allclose(bs.p2p_net, out.p2p_net, rtol=1e-12)

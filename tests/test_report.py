@@ -179,6 +179,7 @@ def test_pdf_pages_are_non_blank_and_show_the_key_figures_of_summary_json(small_
     for figure in key_figures(summary):
         assert figure in text, f"{figure!r} not printed in the PDF"
     assert summary["affordability"]["threshold"] is not None
+    assert summary["affordability"]["threshold"] == 0.05  # the site sets none: ESMAP MTF's 5 % of income
     for heading in ("Executive summary", "Assumptions", "Sizing per home", "Energy flows", "Battery state of charge",
                     "P2P flows and who pays whom", "Costs and cash flow", "Affordability by income group", "CO2"):
         assert heading in text

@@ -21,6 +21,10 @@ def test_pv_size_inverts_deliverable_energy():
     # A 0.35 kWh/day home at 5 sun-hours, 70 %, x1.2 needs exactly the 120 W panel.
     assert_allclose(rot.pv_kwp(0.35, 5.0, 0.7, 1.2), 0.12, rtol=1e-12)
     loads = np.array([0.2, 0.35, 1.0])
+    # by hand: E / (4.2 h x 0.75) x 1.3 = E x 1.3/3.15 -> 0.26/3.15 = 0.0825397,
+    # 0.455/3.15 = 0.1444444, 1.3/3.15 = 0.4126984 kWp (the round trip alone would pass
+    # for any pair of mutually inverse formulas)
+    assert_allclose(rot.pv_kwp(loads, 4.2, 0.75, 1.3), [0.0825397, 0.1444444, 0.4126984], rtol=1e-6)
     assert_allclose(rot.deliverable_kwh_per_day(rot.pv_kwp(loads, 4.2, 0.75, 1.3), 4.2, 0.75, 1.3), loads, rtol=1e-12)
 
 

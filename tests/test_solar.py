@@ -268,6 +268,23 @@ def test_solar_result_shapes_units_and_properties():
     assert r.poa_w_m2.sum() > 1.08 * r.ghi_w_m2.sum()
 
 
+def test_solar_result_properties_by_hand():
+    # the test above compares each property with the very sum that defines it; here a year
+    # whose answers are known on paper:
+    #   PV 0.5 kW/kWp every hour: 0.5 x 8760 = 4380 kWh/kWp
+    #   POA 1000 W/m2 for 5 h a day: 5 kWh/m2/day = 5 peak sun hours
+    #   GHI 500 W/m2 from 06:00 to 18:00 (12 h): 6 kWh/m2/day; doubled in January (744 h): 12
+    hour = np.arange(8760) % 24
+    ghi = np.where((hour >= 6) & (hour < 18), 500.0, 0.0)
+    ghi[:744] *= 2
+    r = SolarResult(pv_kw_per_kwp=np.full(8760, 0.5), poa_w_m2=np.where(hour < 5, 1000.0, 0.0),
+                    ghi_w_m2=ghi, temp_cell_c=np.full(8760, 25.0), temp_air_c=np.full(8760, 25.0))
+    assert_allclose(r.annual_yield_kwh_per_kwp, 4380.0, rtol=1e-12)
+    assert_allclose(r.peak_sun_hours, 5.0, rtol=1e-12)
+    assert_allclose(r.monthly_ghi_kwh_m2_day, [12.0] + [6.0] * 11, rtol=1e-12)
+    assert_allclose(r.monthly_poa_kwh_m2_day, 5.0, rtol=1e-12)
+
+
 def test_hotter_air_lowers_yield_by_the_temperature_coefficient():
     w = read_weather(TMY3_GREENSBORO)
     args = (w.latitude, w.longitude, w.altitude_m, 30.0, 180.0, 0.85, -0.004)
