@@ -27,7 +27,6 @@ asserted. The last line is one JSON object.
 from __future__ import annotations
 
 import argparse
-import io
 import json
 import os
 import shutil
@@ -57,14 +56,11 @@ def _own_cpu_s() -> float:
 
 def timed_batch(sites_dir: Path, out_dir: Path, workers: int | None, formats: tuple[str, ...]) -> dict:
     """One batch run: wall time, failures, and the CPU load others added meanwhile."""
-    from rich.console import Console
-
     from p2p_size.study.batch import run_batch
 
     shutil.rmtree(out_dir, ignore_errors=True)
     busy0, own0, t0 = _busy_cpu_s(), _own_cpu_s(), time.perf_counter()
-    result = run_batch([sites_dir], out_dir, workers=workers, formats=formats, resume=False,
-                       console=Console(file=io.StringIO(), width=120))
+    result = run_batch([sites_dir], out_dir, workers=workers, formats=formats, resume=False)
     wall = time.perf_counter() - t0
     busy, own = _busy_cpu_s() - busy0, _own_cpu_s() - own0
     n = len(result.outcomes)
