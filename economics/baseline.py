@@ -9,7 +9,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cashflow import HOURS_PER_YEAR, CostInputs, genset_life_years
+from ..sizing.calendar import HOURS_PER_YEAR
+from .cashflow import CostInputs, genset_life_years
 from .finance import remaining_life_fraction, replacement_schedule, units_bought
 
 

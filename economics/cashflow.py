@@ -19,9 +19,8 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from ..sizing.calendar import HOURS_PER_YEAR
 from .finance import crf, discount_factors, remaining_life_fraction, replacement_schedule, units_bought
-
-HOURS_PER_YEAR = 8760.0
 
 COMPONENTS = ("pv", "battery", "controller", "diesel", "p2p_link", "distribution", "logistics")
 CATEGORIES = ("capital", "replacement", "om", "fuel", "salvage")

@@ -11,7 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .cashflow import HOURS_PER_YEAR, CashFlows, CostInputs, cash_flows_for, shared_cost_shares
+from ..sizing.calendar import HOURS_PER_YEAR
+from .cashflow import CashFlows, CostInputs, cash_flows_for, shared_cost_shares
 from .co2 import CO2, avoided
 from .baseline import BaselineCosts, GensetUse, diesel_baseline, household_genset_use, kerosene_baseline
 from .payback import Payback, compare

@@ -18,13 +18,14 @@ ALLOWED = {
     "cli": {"study", "sizing", "economics", "templates"},
     "study": {"sizing", "economics", "templates"},
     "sizing": {"economics"},          # only sizing/search -> economics.cashflow, checked below
-    "economics": set(),
+    "economics": {"sizing"},          # only sizing.calendar, checked below
     "templates": {"sizing"},          # only sizing.calendar, checked below
 }
 #: (importing folder, imported module) pairs the narrow exceptions above stand for
 NARROW = {
     ("sizing", "economics"): ("sizing/search/", "economics.cashflow"),
     ("templates", "sizing"): ("templates/", "sizing.calendar"),
+    ("economics", "sizing"): ("economics/", "sizing.calendar"),
 }
 FORBIDDEN_LIBRARIES = {"sizing": {"typer", "rich", "jinja2"}, "economics": {"typer", "rich", "jinja2"}}
 
