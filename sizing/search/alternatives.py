@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from ...economics.cashflow import CostInputs, Operation, build_cash_flows, cash_flows_for
+from ..calendar import HOURS_PER_YEAR
 from ..design import Design
 from ..dispatch import SimulationResult, dispatch_inputs, simulate, simulate_site
 from ..resource.loads import Loads
@@ -100,7 +101,7 @@ def minigrid_design(site: Site, solar: SolarResult, loads: Loads, *, max_evaluat
     n_npc, n_capex = _fixed_npc_and_capex(costs, loads.n_homes, distribution=True)
     npc = plant.npc - one_npc + n_npc
     capex = plant.capex - one_capex + n_capex
-    served_homes = float(sim.served_kwh.sum()) * (1.0 - loss) * 8760.0 / sim.n_hours
+    served_homes = float(sim.served_kwh.sum()) * (1.0 - loss) * HOURS_PER_YEAR / sim.n_hours
     load = float(loads.load_kw.sum())
     return AlternativeResult(
         design=design, sim=sim, capex=capex, npc=npc,

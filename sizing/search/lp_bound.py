@@ -64,7 +64,9 @@ import numpy as np
 import scipy.sparse as sp
 
 from ...economics.cashflow import CostInputs, Operation, build_cash_flows
+from ..calendar import HOURS_PER_YEAR
 from ..design import per_home
+from ..market.ceiling import diesel_cost_per_kwh
 from ..resource.loads import Loads
 from ..resource.solar import SolarResult
 from ..site.schema import Site
@@ -131,19 +133,21 @@ def unit_costs(site: Site, n_homes: int, *, p2p: bool) -> UnitCosts:
     base = float(_npc_each(costs, 1, p2p=p2p)[0])
     pv_full, pv_both = _npc_each(costs, 2, pv=1.0, pv_new=[0.0, 1.0], p2p=p2p) - base
     # battery: cheapest life between full-power cycling every hour and the calendar life
-    max_cycles = eq.battery.max_c_rate * 8760.0 / eq.battery.depth_of_discharge
+    max_cycles = eq.battery.max_c_rate * HOURS_PER_YEAR / eq.battery.depth_of_discharge
     cycles = np.concatenate([[0.0], np.geomspace(1e-3, max_cycles, 2000)])
     m = len(cycles)
     bat_full = float(_npc_each(costs, m, bat=1.0, cycles=cycles, p2p=p2p).min()) - base
     bat_both = float(_npc_each(costs, m, bat=1.0, bat_new=1.0, cycles=cycles, p2p=p2p).min()) - base
     # genset: cheapest life between never running and running all year
-    hours = np.concatenate([[0.0], np.geomspace(1e-3, 8760.0, 2000)])
+    hours = np.concatenate([[0.0], np.geomspace(1e-3, float(HOURS_PER_YEAR), 2000)])
     # (its O&M per running hour is bounded in per_kwh below, so priced at zero here)
     no_om = replace(costs, diesel_om_per_kw_running_hour=0.0)
     gen_kw = float(_npc_each(no_om, len(hours), gen=1.0, run_h=hours, p2p=p2p).min()) - base
     d = eq.diesel
     pw = _present_worth(costs)  # fuel and O&M are paid in years 1..Y, no transport share
-    per_kwh = ((d.fuel_intercept_l_per_h_per_kw + d.fuel_slope_l_per_kwh) * d.fuel_price_per_litre + d.om_per_kw_running_hour) * pw
+    full_load = diesel_cost_per_kwh(1.0, 1.0, d.fuel_price_per_litre, d.om_per_kw_running_hour,   # the cheapest diesel kWh
+                                    d.fuel_intercept_l_per_h_per_kw, d.fuel_slope_l_per_kwh)
+    per_kwh = float(full_load) * pw
     fixed = _npc_fixed(costs, n_homes, p2p)
     return UnitCosts(float(pv_full), max(float(pv_both - pv_full), 0.0), bat_full, max(bat_both - bat_full, 0.0),
                      gen_kw, per_kwh, fixed)
