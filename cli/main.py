@@ -19,6 +19,7 @@ from rich.console import Console
 from ..sizing.errors import P2PSizeError
 from . import commands
 
+
 class ExitStatus(enum.IntEnum):
     """The process exit codes of ``p2p-size``."""
 
@@ -42,8 +43,8 @@ console = Console()
 err_console = Console(stderr=True, highlight=False)
 
 
-def _caused_by_interrupt(exc: BaseException) -> bool:
-    """True when a KeyboardInterrupt is anywhere in the exception's cause/context chain."""
+def _is_interruption(exc: BaseException) -> bool:
+    """True when the exception is a KeyboardInterrupt or has one in its cause/context chain."""
     seen = set()
     while exc is not None and id(exc) not in seen:
         if isinstance(exc, KeyboardInterrupt):
@@ -54,7 +55,7 @@ def _caused_by_interrupt(exc: BaseException) -> bool:
 
 
 def _maps_errors(func):
-    """The one place user errors become exit code 2 and faults exit code 1."""
+    """The one place user errors become exit code 2, stops 130 and faults exit code 1."""
 
     @functools.wraps(func)
     def wrapper(*args, **kwargs):
@@ -67,13 +68,10 @@ def _maps_errors(func):
             raise typer.Exit(ExitStatus.BAD_INPUT)
         except (typer.Exit, typer.Abort):
             raise
-        except KeyboardInterrupt:
-            err_console.print("interrupted: nothing was written; previous results are kept", markup=False)
-            raise typer.Exit(ExitStatus.INTERRUPTED)
-        except Exception as exc:
-            if _state["signal"] is not None or _caused_by_interrupt(exc):
-                # the stop landed inside an extension module's import or a library that wrapped
-                # it (e.g. "ImportError: initialization failed"): still an interruption, not a bug
+        except (KeyboardInterrupt, Exception) as exc:
+            # a stop that landed inside an extension module's import, or in a library that
+            # wrapped it ("ImportError: initialization failed"), is still an interruption
+            if _state["signal"] is not None or _is_interruption(exc):
                 err_console.print("interrupted: nothing was written; previous results are kept", markup=False)
                 raise typer.Exit(ExitStatus.INTERRUPTED)
             if _state["traceback"]:
