@@ -64,9 +64,8 @@ def test_sample_village_every_home_meets_target_and_sharing_vs_standalone(name):
             pytest.xfail(CAPEX_NOT_REACHED[name])
         assert cf.capex <= cash_flows_for(costs, sa, sa_sim, p2p=False).capex
     else:
-        # standalone's worst home misses it (it was `assert max > target`, the else of the
-        # `if max <= target` above, true by construction): the best-effort search must say
-        # which homes it had to relax, in the words the report shows
+        # standalone's worst home misses it: the best-effort search must say so, in the
+        # words the report shows
         assert any("cannot meet max_unmet_fraction" in n for n in sa.notes), sa.notes
 
 
